@@ -1,0 +1,66 @@
+#include "engine/kernel/syscall_groups.h"
+
+#include <array>
+
+namespace sandlock {
+namespace {
+
+using SV = std::string_view;
+
+constexpr std::array<SV, 14> kMount{"mount", "umount", "umount2", "pivot_root", "chroot", "fsopen",
+                                    "fsmount", "fspick", "fsconfig", "move_mount", "open_tree",
+                                    "mount_setattr", "open_tree_attr", "statmount"};
+constexpr std::array<SV, 3> kModule{"init_module", "finit_module", "delete_module"};
+constexpr std::array<SV, 3> kReboot{"reboot", "kexec_load", "kexec_file_load"};
+constexpr std::array<SV, 2> kSwap{"swapon", "swapoff"};
+constexpr std::array<SV, 4> kRawIo{"ioperm", "iopl", "pciconfig_read", "pciconfig_write"};
+constexpr std::array<SV, 6> kClock{"adjtimex", "clock_adjtime", "clock_settime", "settimeofday",
+                                   "stime", "clock_adjtime64"};
+constexpr std::array<SV, 5> kDebug{"ptrace", "process_vm_readv", "process_vm_writev",
+                                   "perf_event_open", "lookup_dcookie"};
+constexpr std::array<SV, 3> kKeyring{"keyctl", "add_key", "request_key"};
+constexpr std::array<SV, 16> kObsolete{"_sysctl", "afs_syscall", "bdflush", "break", "create_module",
+                                       "ftime", "get_kernel_syms", "getpmsg", "gtty", "lock",
+                                       "mpx", "prof", "profil", "putpmsg", "query_module",
+                                       "uselib"};
+constexpr std::array<SV, 11> kSysvIpc{"msgctl", "msgget", "msgrcv", "msgsnd", "semctl", "semget",
+                                      "semop", "semtimedop", "shmat", "shmctl", "shmdt"};
+constexpr std::array<SV, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uring_register"};
+constexpr std::array<SV, 2> kNamespaces{"unshare", "setns"};
+constexpr std::array<SV, 2> kHostname{"sethostname", "setdomainname"};
+constexpr std::array<SV, 4> kPrivileged{"bpf", "userfaultfd", "quotactl", "acct"};
+constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"};
+constexpr std::array<SV, 4> kCpuEmulation{"modify_ldt", "subpage_prot", "switch_endian", "vm86"};
+
+constexpr std::array<SyscallGroup, 16> kGroups{{
+    {"@mount", "mounting and the new mount API, pivot_root, chroot", kMount, true},
+    {"@module", "loading and unloading kernel modules", kModule, true},
+    {"@reboot", "rebooting and kexec", kReboot, true},
+    {"@swap", "enabling and disabling swap", kSwap, true},
+    {"@raw-io", "raw I/O port access", kRawIo, true},
+    {"@clock", "changing the system clock", kClock, true},
+    {"@debug", "ptrace, cross-process memory access, perf", kDebug, true},
+    {"@keyring", "the kernel keyring", kKeyring, true},
+    {"@obsolete", "unusual, obsolete or unimplemented syscalls", kObsolete, true},
+    {"@sysv-ipc", "System V message queues, semaphores and shared memory", kSysvIpc, true},
+    {"@io-uring", "io_uring (bypasses seccomp for the operations it queues)", kIoUring, true},
+    {"@namespaces", "entering and creating namespaces (also clone with CLONE_NEW*)", kNamespaces, true},
+    {"@hostname", "changing the host and domain name", kHostname, true},
+    {"@privileged", "bpf, userfaultfd, quotactl, acct", kPrivileged, true},
+    {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
+    {"@cpu-emulation", "CPU emulation and segment tweaks", kCpuEmulation, false},
+}};
+
+}  // namespace
+
+std::span<const SyscallGroup> all_syscall_groups() { return kGroups; }
+
+const SyscallGroup* syscall_group_by_name(std::string_view name) {
+  for (const auto& g : kGroups)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
+std::span<const std::string_view> default_denied_syscalls() { return {}; }
+
+}  // namespace sandlock

@@ -1,0 +1,1 @@
+// Placeholder so the stage library exists before its sources do; remove when the stage has a .cpp.

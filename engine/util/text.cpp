@@ -1,0 +1,80 @@
+#include "engine/util/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sandlock {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Damerau-free Levenshtein over two rows; inputs are short keys and names.
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+namespace {
+
+template <class Str>
+std::optional<std::string> closest(std::string_view word, std::span<const Str> candidates) {
+  const std::string w = to_lower(word);
+  const std::size_t limit = std::clamp<std::size_t>(w.size() / 3, 1, 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(w, to_lower(c));
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(c);
+    }
+  }
+  return best;
+}
+
+template <class Str>
+std::string suggestion(std::string_view word, std::span<const Str> candidates) {
+  auto m = closest(word, candidates);
+  return m ? "did you mean '" + *m + "'?" : std::string{};
+}
+
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates) {
+  return closest(word, candidates);
+}
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates) {
+  return closest(word, candidates);
+}
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
+  return suggestion(word, candidates);
+}
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  return suggestion(word, candidates);
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string join(std::span<const std::string> parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+}  // namespace sandlock
