@@ -92,7 +92,10 @@ class DiskSourceReader : public SourceReader {
 };
 
 struct CompileOptions {
-  std::vector<std::string> policy_path;  // --policy-path dirs, then SANDLOCK_POLICY_PATH, then shipped
+  // Search path for `extends` names, in order: --policy-path dirs, then SANDLOCK_POLICY_PATH;
+  // the profile's own directory and then `shipped_policies` are searched after these.
+  std::vector<std::string> policy_path;
+  std::string shipped_policies;
   ExpandEnv env;
   int max_extends_depth = 16;
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/diag/diagnostic.h"
@@ -62,11 +63,16 @@ struct NetRule {
 // Parses one rule of the grammar [tcp://|udp://|icmp://]TARGET[:PORTS]; `deny_list`
 // restricts TARGET to IPs/CIDRs. Returns the error message (and hint) on failure.
 struct NetRuleError {
+  std::string code;  // "net.syntax", "net.port", "net.cidr", "net.deny-host", "net.icmp-port"
   std::string message;
   std::string hint;
 };
 std::optional<NetRule> parse_net_rule(const std::string& text, bool deny_list, NetRuleError& error);
 std::string format_net_target(const NetTarget& t);  // "127.0.0.1", "10.0.0.0/8", "[::1]", "*", "example.com"
+// The canonical text of a rule (scheme, target, ports); parse_net_rule reads it back to the same rule.
+std::string format_net_rule(const NetRule& rule);
+// A port list as written after the target: "80", "80,443", "8000-8080" or "*" (empty result = every port).
+std::optional<std::vector<PortRange>> parse_port_list(std::string_view text, NetRuleError& error);
 
 // --- the rest -------------------------------------------------------------
 
@@ -111,6 +117,10 @@ struct Profile {
 
   Limits limits;
   std::optional<Program> program;
+
+  // Assertions for `sandlock test`, kept as written.
+  std::vector<Located<std::string>> tests_allow;
+  std::vector<Located<std::string>> tests_deny;
 };
 
 // Inputs of variable expansion, passed in so validation stays a pure function.

@@ -1,0 +1,73 @@
+#include "engine/app/options.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace sandlock {
+
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> environment_map(char** envp) {
+  std::map<std::string, std::string> env;
+  for (char** e = envp; e && *e; ++e) {
+    std::string kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return env;
+}
+
+CompileOptions make_compile_options(const std::vector<std::string>& policy_path_flags,
+                                    const std::map<std::string, std::string>& env, const std::string& pwd,
+                                    const std::string& shipped_policies) {
+  CompileOptions options;
+  options.policy_path = policy_path_flags;
+  if (auto it = env.find("SANDLOCK_POLICY_PATH"); it != env.end()) {
+    std::size_t i = 0;
+    const std::string& s = it->second;
+    while (i <= s.size()) {
+      const std::size_t j = std::min(s.find(':', i), s.size());
+      if (j > i) options.policy_path.push_back(s.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  options.shipped_policies = shipped_policies;
+  options.env.vars = env;
+  options.env.pwd = pwd;
+  return options;
+}
+
+std::string shipped_policies_dir(const std::string& compiled_in_default) {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "sandlock" / "policies";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return compiled_in_default;
+}
+
+std::vector<std::string> expand_profile_paths(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const auto ext = it->path().extension();
+        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml" || ext == ".toml")) found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      diagnostics.push_back(error_at("file.missing", Location{p, 0, 0}, "", "no such file or directory"));
+    }
+  }
+  return out;
+}
+
+}  // namespace sandlock

@@ -1,0 +1,120 @@
+#include "engine/apply/confine.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include "engine/apply/landlock_syscalls.h"
+#include "engine/apply/unique_fd.h"
+#include "engine/kernel/landlock_facts.h"
+
+namespace sandlock {
+namespace {
+
+ConfineError error_from_errno(std::string step, int err, const std::string& what = {}) {
+  std::string message = std::strerror(err);
+  if (!what.empty()) message = what + ": " + message;
+  return {std::move(step), err, std::move(message)};
+}
+
+std::string hex(std::uint64_t v) {
+  std::ostringstream out;
+  out << "0x" << std::hex << v;
+  return out.str();
+}
+
+// Fields past the ABI's attr prefix would be silently cut off by the size we pass:
+// refuse instead of dropping protections.
+std::optional<ConfineError> check_attr_fits(const LandlockPlan& plan, std::size_t size) {
+  const bool net_cut = size < 16 && plan.handled_access_net != 0;
+  const bool scoped_cut = size < 24 && plan.scoped != 0;
+  if (!net_cut && !scoped_cut) return std::nullopt;
+  return ConfineError{"landlock_create_ruleset", EINVAL,
+                      "the plan for Landlock ABI " + std::to_string(plan.abi) + " handles " +
+                          (net_cut ? "network rights" : "scopes") + ", which that ABI's ruleset attr cannot carry"};
+}
+
+std::optional<ConfineError> add_path_rule(int ruleset, const LandlockPathRule& rule) {
+  const std::string step = "landlock_add_rule " + rule.path;
+  const UniqueFd path_fd(open(rule.path.c_str(), O_PATH | O_CLOEXEC));
+  if (!path_fd) return error_from_errno(step, errno, "cannot open the path");
+  const uapi::PathBeneathAttr attr{rule.allowed_access, path_fd.get()};
+  if (sys::landlock_add_rule(ruleset, uapi::kRulePathBeneath, &attr, 0) != 0)
+    return error_from_errno(step, errno, "access " + fs_rights_to_string(rule.allowed_access));
+  return std::nullopt;
+}
+
+std::optional<ConfineError> add_net_rule(int ruleset, const LandlockNetRule& rule) {
+  const uapi::NetPortAttr attr{rule.allowed_access, rule.port};
+  if (sys::landlock_add_rule(ruleset, uapi::kRuleNetPort, &attr, 0) != 0)
+    return error_from_errno("landlock_add_rule port " + std::to_string(rule.port), errno,
+                            "access " + hex(rule.allowed_access));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out) {
+  out.filter.reset();
+  if (plan.rules.empty() && !plan.kill_foreign_arch) return std::nullopt;
+  std::string error;
+  out.filter = build_seccomp(plan, error);
+  if (!out.filter) return ConfineError{"seccomp filter", 0, error.empty() ? "libseccomp refused the filter" : error};
+  return std::nullopt;
+}
+
+std::optional<ConfineError> set_no_new_privs() {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return error_from_errno("prctl(PR_SET_NO_NEW_PRIVS)", errno);
+  return std::nullopt;
+}
+
+std::optional<ConfineError> apply_landlock(const LandlockPlan& plan) {
+  const bool handles_nothing = plan.handled_access_fs == 0 && plan.handled_access_net == 0 && plan.scoped == 0;
+  if (handles_nothing) {
+    if (plan.path_rules.empty() && plan.net_rules.empty()) return std::nullopt;
+    return ConfineError{"landlock_create_ruleset", EINVAL, "the plan has rules but handles no access"};
+  }
+  if (plan.abi < kMinLandlockAbi || plan.abi > kMaxLandlockAbi)
+    return ConfineError{"landlock_create_ruleset", EINVAL,
+                        "the plan targets Landlock ABI " + std::to_string(plan.abi) + "; expected 1..8"};
+  const std::size_t size = landlock_abi_facts(plan.abi).attr_size;
+  if (auto e = check_attr_fits(plan, size)) return e;
+
+  const uapi::RulesetAttr attr{plan.handled_access_fs, plan.handled_access_net, plan.scoped};
+  const UniqueFd ruleset(sys::landlock_create_ruleset(&attr, size, 0));
+  if (!ruleset)
+    return error_from_errno("landlock_create_ruleset", errno,
+                            "handled fs " + hex(plan.handled_access_fs) + ", net " + hex(plan.handled_access_net) +
+                                ", scoped " + hex(plan.scoped) + ", attr size " + std::to_string(size));
+  for (const auto& rule : plan.path_rules)
+    if (auto e = add_path_rule(ruleset.get(), rule)) return e;
+  for (const auto& rule : plan.net_rules)
+    if (auto e = add_net_rule(ruleset.get(), rule)) return e;
+  if (sys::landlock_restrict_self(ruleset.get(), plan.restrict_flags) != 0)
+    return error_from_errno("landlock_restrict_self", errno, "flags " + hex(plan.restrict_flags));
+  return std::nullopt;
+}
+
+std::optional<ConfineError> load_seccomp(const PreparedSeccomp& prepared) {
+  if (!prepared.filter) return std::nullopt;
+  const int rc = seccomp_load(static_cast<scmp_filter_ctx>(prepared.filter.get()));
+  if (rc != 0) return error_from_errno("seccomp_load", -rc);
+  return std::nullopt;
+}
+
+std::optional<ConfineError> confine(const LandlockPlan& landlock, const PreparedSeccomp& seccomp) {
+  if (auto e = set_no_new_privs()) return e;
+  if (auto e = apply_landlock(landlock)) return e;
+  return load_seccomp(seccomp);
+}
+
+std::optional<ConfineError> confine(const Plan& plan) {
+  PreparedSeccomp seccomp;
+  if (auto e = prepare_seccomp(plan.seccomp, seccomp)) return e;
+  return confine(plan.landlock, seccomp);
+}
+
+}  // namespace sandlock
