@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "engine/app/commands.h"
+#include "engine/apply/kernel.h"
+#include "engine/lower/disk_fs_view.h"
 
 namespace {
 
@@ -68,7 +70,62 @@ int main(int argc, char** argv, char** envp) {
     parse_emit(emit_name, compile_cmd.emit);
     if (compile_abi) compile_cmd.abi = compile_abi;
     compile_cmd.compile = compile_options();
-    status = emit(cmd_compile(compile_cmd, reader, 0));
+    RealKernel kernel;
+    DiskFsView fs;
+    status = emit(cmd_compile(compile_cmd, reader, kernel.landlock_abi(), fs));
+  });
+
+  // run
+  auto* run = app.add_subcommand("run", "Run a command confined by a profile");
+  RunOptions run_opts;
+  std::vector<std::string> allow_degraded, disable;
+  int run_abi = 0;
+  double timeout = 0;
+  run->add_option("--profile", run_opts.profile, "Profile file, or a name found on the policy path")->required();
+  add_policy_path(run);
+  auto* degraded_opt = run->add_option("--allow-degraded", allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)");
+  auto* disable_opt = run->add_option("--disable", disable, "Turn protection P off (repeatable)");
+  run->add_option("--abi", run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
+  run->add_option("--timeout", timeout, "Kill the whole sandbox after SECONDS (exit 124)")->check(CLI::PositiveNumber);
+  run->add_option("--env", run_opts.env, "Set K=V in the sandbox environment (repeatable)");
+  run->add_flag("--verbose,-v", run_opts.verbose, "Print the protection table and plan summary to stderr");
+  run->add_option("command", run_opts.command, "The command and its arguments (after --); default: the profile's program");
+  run->callback([&] {
+    // --allow-degraded and --disable in command-line order, so the last one wins.
+    std::size_t di = 0, xi = 0;
+    for (const CLI::Option* o : run->parse_order()) {
+      if (o == degraded_opt && di < allow_degraded.size()) run_opts.overrides.push_back({allow_degraded[di++], ProtectionState::Degradable});
+      if (o == disable_opt && xi < disable.size()) run_opts.overrides.push_back({disable[xi++], ProtectionState::Disabled});
+    }
+    if (run_abi) run_opts.abi = run_abi;
+    if (timeout > 0) run_opts.timeout_seconds = timeout;
+    run_opts.profile = resolve_profile_argument(run_opts.profile, compile_options());
+    run_opts.compile = compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    status = cmd_run(run_opts, reader, kernel, fs, std::cerr);
+  });
+
+  // explain
+  auto* explain = app.add_subcommand("explain", "Show what a profile grants, from where, and on which kernels");
+  ExplainOptions explain_opts;
+  explain->add_option("profile", explain_opts.profile, "Profile file")->required();
+  explain->add_flag("--json", explain_opts.json, "Machine-readable output");
+  add_policy_path(explain);
+  explain->callback([&] {
+    explain_opts.compile = compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    status = emit(cmd_explain(explain_opts, reader, kernel, fs));
+  });
+
+  // check
+  auto* check = app.add_subcommand("check", "Report this kernel's Landlock ABI, each protection (probed), seccomp");
+  bool check_json = false;
+  check->add_flag("--json", check_json, "Machine-readable output");
+  check->callback([&] {
+    RealKernel kernel;
+    status = emit(cmd_check(kernel, check_json));
   });
 
   // schema
@@ -79,7 +136,9 @@ int main(int argc, char** argv, char** envp) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (code == 0) return 0;
+    // `run` promises 125 for any sandlock error, a bad command line included.
+    return app.got_subcommand("run") ? 125 : 2;
   }
   return status;
 }

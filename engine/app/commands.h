@@ -2,10 +2,13 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "engine/app/options.h"
+#include "engine/apply/launch.h"
+#include "engine/lower/plan.h"
 
 namespace sandlock {
 
@@ -22,6 +25,8 @@ CommandResult cmd_schema();
 
 namespace sandlock {
 
+class FsView;
+
 enum class Emit { Graph, Landlock, SeccompPfc, SeccompBpf, OciSeccomp, K8sSeccompProfile };
 bool parse_emit(const std::string& name, Emit& out);
 
@@ -32,6 +37,53 @@ struct CompileCmdOptions {
   CompileOptions compile;
 };
 // `host_abi` is the probed Landlock ABI of this machine (the kernel seam's answer).
-CommandResult cmd_compile(const CompileCmdOptions& options, SourceReader& reader, int host_abi);
+CommandResult cmd_compile(const CompileCmdOptions& options, SourceReader& reader, int host_abi, FsView& fs);
+
+}  // namespace sandlock
+
+namespace sandlock {
+
+class Kernel;
+class FsView;
+
+// A protection override from --allow-degraded / --disable, in command-line order.
+struct ProtectionOverride {
+  std::string name;
+  ProtectionState state;
+};
+
+// Applies overrides (last one wins); unknown names are errors listing the valid names.
+bool apply_overrides(const std::vector<ProtectionOverride>& overrides, LowerTarget& target, std::string& error);
+
+struct RunOptions {
+  std::string profile;
+  CompileOptions compile;  // compile.env.vars is the host environment
+  std::vector<ProtectionOverride> overrides;
+  std::optional<int> abi;
+  std::optional<double> timeout_seconds;
+  std::vector<std::string> env;      // --env K=V
+  std::vector<std::string> command;  // after `--`; empty: the profile's program
+  bool verbose = false;
+};
+
+// Everything `run` decides before launching, as data (tests inspect it without a kernel).
+struct RunSetup {
+  LaunchRequest request;
+  std::string notes;  // degradation lines and --verbose output, for stderr
+};
+// Returns nullopt (with the reason in `err`) when the run must not start: exit 125.
+std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs,
+                                    std::string& err);
+// Prints notes to `err` before the command starts; returns the exit status of the run.
+int cmd_run(const RunOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs, std::ostream& err);
+
+struct ExplainOptions {
+  std::string profile;
+  CompileOptions compile;
+  bool json = false;
+};
+CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs);
+
+CommandResult cmd_check(Kernel& kernel, bool json);
 
 }  // namespace sandlock

@@ -71,3 +71,20 @@ std::vector<std::string> expand_profile_paths(const std::vector<std::string>& pa
 }
 
 }  // namespace sandlock
+
+namespace sandlock {
+
+std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options) {
+  std::error_code ec;
+  if (fs::is_regular_file(arg, ec)) return arg;
+  std::vector<std::string> dirs = options.policy_path;
+  if (!options.shipped_policies.empty()) dirs.push_back(options.shipped_policies);
+  for (const auto& dir : dirs)
+    for (const char* ext : {"", ".yaml", ".yml", ".toml"}) {
+      const fs::path candidate = fs::path(dir) / (arg + ext);
+      if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    }
+  return arg;  // compile reports it as unreadable
+}
+
+}  // namespace sandlock

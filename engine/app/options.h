@@ -33,3 +33,9 @@ std::string shipped_policies_dir(const std::string& compiled_in_default);
 std::vector<std::string> expand_profile_paths(const std::vector<std::string>& paths, Diagnostics& diagnostics);
 
 }  // namespace sandlock
+
+namespace sandlock {
+// `--profile FILE|NAME`: an existing file is used as is; otherwise NAME is looked up
+// (with .yaml, .yml, .toml) on the policy path and then the shipped policies.
+std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options);
+}  // namespace sandlock

@@ -1,0 +1,210 @@
+// `sandlock explain`: what a profile grants, where each grant comes from, and how it
+// fares on every Landlock ABI — written for a reviewer reading a terminal.
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/app/commands.h"
+#include "engine/apply/check.h"
+#include "engine/apply/kernel.h"
+#include "engine/compile/fs_trie.h"
+#include "engine/lower/protections.h"
+
+namespace sandlock {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string access_summary(std::uint64_t access) {
+  if (access == fs_write_access()) return "write";
+  if (access == (fs_write_access() | fs_exec_access())) return "write+exec";
+  if (access == fs_exec_access()) return "exec";
+  if (access == fs_read_access()) return "read";
+  return fs_rights_to_string(access);
+}
+
+std::string where(const Provenance& p) {
+  if (p.where.line == 0) return p.where.file;
+  std::string s = p.where.file + ":" + std::to_string(p.where.line) + ":" + std::to_string(p.where.column);
+  if (p.chain.size() > 1) {
+    s += " (via ";
+    for (std::size_t i = 0; i < p.chain.size(); ++i) s += (i ? " -> " : "") + p.chain[i];
+    s += ")";
+  }
+  return s;
+}
+
+struct Matrix {
+  std::array<ProtectionStatuses, kMaxLandlockAbi> by_abi{};  // index abi-1
+  int lowest_runnable = 0;                                   // 0: none
+};
+
+Matrix protection_matrix(const PolicyGraph& graph) {
+  Matrix m;
+  for (int abi = kMinLandlockAbi; abi <= kMaxLandlockAbi; ++abi) {
+    LowerTarget t;
+    t.abi = abi;
+    m.by_abi[abi - 1] = resolve_protections(graph, t).status;
+    const auto& s = m.by_abi[abi - 1];
+    const bool runnable = std::none_of(s.begin(), s.end(), [](ProtectionStatus st) { return st == ProtectionStatus::Unavailable; });
+    if (runnable && !m.lowest_runnable) m.lowest_runnable = abi;
+  }
+  return m;
+}
+
+std::string short_status(ProtectionStatus s) {
+  switch (s) {
+    case ProtectionStatus::Active: return "on";
+    case ProtectionStatus::Degraded: return "degr";
+    case ProtectionStatus::Disabled: return "off";
+    case ProtectionStatus::Unavailable: return "FAIL";
+  }
+  return "?";
+}
+
+std::string net_dest_text(const NetDest& d) {
+  std::string protos;
+  if (d.protos & kProtoTcp) protos += "tcp";
+  if (d.protos & kProtoUdp) protos += protos.empty() ? "udp" : "+udp";
+  if (d.protos & kProtoIcmp) protos += protos.empty() ? "icmp" : "+icmp";
+  std::string ports;
+  for (const auto& r : d.ports) ports += (ports.empty() ? "" : ",") + (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
+  return protos + " " + format_net_target(d.target) + (d.ports.empty() ? ":*" : ":" + ports);
+}
+
+std::string text_report(const PolicyGraph& g, const Matrix& m, const std::optional<Plan>& host_plan, int host_abi) {
+  std::ostringstream s;
+  s << "profile " << g.name << " (" << g.root_file << ")\n";
+  if (!g.description.empty()) s << "  " << g.description << "\n";
+
+  s << "\nProtections by Landlock ABI (on = active, degr = degraded, off = disabled, FAIL = strict but unavailable)\n";
+  s << std::left << std::setw(28) << "protection" << std::setw(12) << "state";
+  for (int abi = 1; abi <= kMaxLandlockAbi; ++abi) s << std::setw(6) << abi;
+  s << "\n";
+  for (const auto& f : all_protections()) {
+    const auto& rp = g.protections[static_cast<std::size_t>(f.id)];
+    s << std::setw(28) << f.name << std::setw(12) << (std::string(protection_state_name(rp.state)) + (rp.defaulted ? "*" : ""));
+    for (int abi = 1; abi <= kMaxLandlockAbi; ++abi) s << std::setw(6) << short_status(m.by_abi[abi - 1][static_cast<std::size_t>(f.id)]);
+    s << "\n";
+  }
+  s << "  (* = not named in the profile: strict by default)\n";
+  if (m.lowest_runnable)
+    s << "\nLowest ABI that runs this profile as written: " << m.lowest_runnable << " (this kernel: " << host_abi << ")\n";
+  else
+    s << "\nNo Landlock ABI runs this profile as written.\n";
+  for (int abi = std::max(1, m.lowest_runnable); m.lowest_runnable && abi < kMaxLandlockAbi; ++abi) {
+    std::string lost;
+    for (const auto& f : all_protections())
+      if (m.by_abi[abi - 1][static_cast<std::size_t>(f.id)] == ProtectionStatus::Degraded)
+        lost += "\n    - " + std::string(f.name) + ": the sandbox can do " + std::string(f.permits_when_off);
+    if (!lost.empty()) s << "  at ABI " << abi << " it loses:" << lost << "\n";
+  }
+
+  s << "\nFilesystem (grants accumulate down the tree; deny wins)\n";
+  bool any_fs = false;
+  fs_walk(g.fs, "/", [&](const std::string& path, const FsNode& node) {
+    if (node.access) {
+      any_fs = true;
+      s << "  " << std::setw(36) << path << std::setw(12) << access_summary(node.access);
+      for (std::size_t i = 0; i < node.grant_from.size(); ++i) s << (i ? "; " : "") << where(node.grant_from[i]);
+      s << "\n";
+    }
+    if (node.deny) {
+      any_fs = true;
+      s << "  " << std::setw(36) << path << std::setw(12) << "DENY" << where(*node.deny) << "\n";
+    }
+  });
+  if (!any_fs) s << "  (nothing: no file can be opened)\n";
+
+  s << "\nNetwork\n";
+  switch (g.net_mode) {
+    case NetMode::None: s << "  no network: every TCP connect is refused\n"; break;
+    case NetMode::Allow: s << "  allow list (everything else is refused):\n"; break;
+    case NetMode::DenyList: s << "  deny list (everything else is allowed):\n"; break;
+  }
+  auto mechanism_for = [&](const std::string& rule) -> std::string {
+    if (!host_plan) return "";
+    for (const auto& e : host_plan->net_enforcement)
+      if (e.rule == rule) return "  [" + e.mechanism + "]";
+    return "";
+  };
+  for (const auto& d : g.net_mode == NetMode::DenyList ? g.net_deny : g.net_allow) {
+    const std::string t = net_dest_text(d);
+    s << "  " << std::setw(40) << t << (d.from.empty() ? "" : where(d.from.front())) << mechanism_for(t) << "\n";
+  }
+  if (g.bind.empty())
+    s << "  bind: none\n";
+  else {
+    s << "  bind:";
+    for (const auto& r : g.bind) s << " " << (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
+    s << "\n";
+  }
+
+  std::size_t builtin = 0;
+  for (const auto& [name, from] : g.syscall_deny) builtin += from.where.line == 0;
+  s << "\nSyscalls: " << g.syscall_deny.size() << " denied (" << builtin << " by the built-in default set)\n";
+  for (const auto& [name, from] : g.syscall_deny)
+    if (from.where.line) s << "  deny " << std::setw(30) << name << where(from) << "\n";
+  for (const auto& [name, from] : g.syscall_allow) s << "  allow " << std::setw(29) << name << where(from) << "\n";
+
+  if (!g.limits.empty()) {
+    s << "\nLimits\n";
+    for (const auto& [k, v] : g.limits) s << "  " << std::setw(12) << k << std::setw(14) << v.value << where(v.from) << "\n";
+  }
+  if (g.program && g.program->exec) {
+    s << "\nProgram: " << g.program->exec->value;
+    for (const auto& a : g.program->args) s << " '" << a << "'";
+    s << "\n";
+  }
+  return s.str();
+}
+
+Json json_report(const PolicyGraph& g, const Matrix& m) {
+  Json j;
+  j["profile"] = g.name;
+  j["file"] = g.root_file;
+  Json matrix;
+  for (const auto& f : all_protections()) {
+    Json row;
+    row["state"] = protection_state_name(g.protections[static_cast<std::size_t>(f.id)].state);
+    row["min_abi"] = f.min_abi;
+    for (int abi = 1; abi <= kMaxLandlockAbi; ++abi)
+      row["abi"][std::to_string(abi)] = protection_status_name(m.by_abi[abi - 1][static_cast<std::size_t>(f.id)]);
+    matrix[std::string(f.name)] = row;
+  }
+  j["protections"] = matrix;
+  j["lowest_abi"] = m.lowest_runnable ? Json(m.lowest_runnable) : Json(nullptr);
+  j["graph"] = Json::parse(graph_to_json(g));
+  return j;
+}
+
+}  // namespace
+
+CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs) {
+  CommandResult result;
+  CompileResult compiled = compile_file(options.profile, options.compile, reader);
+  result.err = render(compiled.diagnostics, DiagFormat::Text);
+  if (!compiled.graph) {
+    result.exit_code = 1;
+    return result;
+  }
+  const Matrix m = protection_matrix(*compiled.graph);
+  const int host_abi = std::clamp(kernel.landlock_abi(), 0, kMaxLandlockAbi);
+  std::optional<Plan> host_plan;
+  if (host_abi >= kMinLandlockAbi) {
+    LowerTarget t;
+    t.abi = host_abi;
+    host_plan = lower(*compiled.graph, t, fs).plan;
+  }
+  result.out = options.json ? json_report(*compiled.graph, m).dump(2) + "\n" : text_report(*compiled.graph, m, host_plan, host_abi);
+  return result;
+}
+
+CommandResult cmd_check(Kernel& kernel, bool json) {
+  CommandResult result;
+  const CheckReport report = run_check(kernel);
+  result.out = json ? check_report_json(report) + "\n" : check_report_text(report);
+  return result;
+}
+
+}  // namespace sandlock
