@@ -1,7 +1,6 @@
 #include "engine/apply/kernel.h"
 
 #include <linux/seccomp.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -12,6 +11,7 @@
 #include <cerrno>
 
 #include "engine/apply/landlock_syscalls.h"
+#include "engine/apply/pidfd.h"
 #include "engine/kernel/landlock_facts.h"
 
 namespace sandlock {
@@ -45,9 +45,9 @@ int probe_restrict_self() {
 }
 
 int probe_pidfd_getfd() {
-  const int pidfd = pidfd_open(getpid(), 0);
+  const int pidfd = sys::pidfd_open(getpid(), 0);
   if (pidfd < 0) return errno;
-  const int copy = pidfd_getfd(pidfd, pidfd, 0);
+  const int copy = sys::pidfd_getfd(pidfd, pidfd, 0);
   const int err = errno_of(copy);
   if (copy >= 0) close(copy);
   close(pidfd);
@@ -100,7 +100,7 @@ int RealKernel::probe_syscall(NeededSyscall s) {
     case NeededSyscall::LandlockRestrictSelf: return errno_in_child(probe_restrict_self);
     case NeededSyscall::Seccomp: return seccomp_available() ? 0 : errno;
     case NeededSyscall::PidfdOpen: {
-      const int fd = pidfd_open(getpid(), 0);
+      const int fd = sys::pidfd_open(getpid(), 0);
       if (fd < 0) return errno;
       close(fd);
       return 0;
@@ -114,7 +114,7 @@ int RealKernel::probe_syscall(NeededSyscall s) {
 }
 
 int clamp_abi(int host_abi, std::optional<int> requested, std::string& error) {
-  const int usable = std::min(host_abi, kMaxLandlockAbi);
+  const int usable = std::clamp(host_abi, 0, kMaxLandlockAbi);
   if (!requested) return usable;
   if (*requested < kMinLandlockAbi || *requested > usable) {
     error = "--abi " + std::to_string(*requested) + " is out of range: this kernel supports Landlock ABI 1.." +

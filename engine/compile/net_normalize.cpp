@@ -18,7 +18,7 @@ std::vector<PortRange> merge_port_ranges(std::vector<PortRange> ranges) {
   return out;
 }
 
-bool covers_all_ports(const std::vector<PortRange>& ranges) {
+bool means_every_port(const std::vector<PortRange>& ranges) {
   if (ranges.empty()) return true;
   const auto merged = merge_port_ranges(ranges);
   // Port 0 is never a destination; 1..65535 is every port.
@@ -61,7 +61,7 @@ std::vector<NetDest> normalize_net_rules(const std::vector<NetRuleIn>& rules) {
     for (unsigned proto : {kProtoTcp, kProtoUdp, kProtoIcmp}) {
       if (!(in.rule->protos & proto)) continue;
       Acc& acc = per_proto[{proto, target}];
-      if (in.rule->ports.empty() || covers_all_ports(in.rule->ports))
+      if (in.rule->ports.empty() || means_every_port(in.rule->ports))
         acc.all_ports = true;
       else
         acc.ports.insert(acc.ports.end(), in.rule->ports.begin(), in.rule->ports.end());

@@ -17,7 +17,8 @@ struct NetRuleIn {
 std::vector<NetDest> normalize_net_rules(const std::vector<NetRuleIn>& rules);
 
 std::vector<PortRange> merge_port_ranges(std::vector<PortRange> ranges);
-bool covers_all_ports(const std::vector<PortRange>& ranges);  // empty or {0..65535}
+// True for a destination's port list that means every port: empty, or covering 1..65535.
+bool means_every_port(const std::vector<PortRange>& ranges);
 
 NetTarget fold_v4_mapped(NetTarget t);
 bool target_contains(const NetTarget& t, int family, const std::array<std::uint8_t, 16>& addr);

@@ -26,13 +26,19 @@ constexpr std::array<SV, 16> kObsolete{"_sysctl", "afs_syscall", "bdflush", "bre
 constexpr std::array<SV, 11> kSysvIpc{"msgctl", "msgget", "msgrcv", "msgsnd", "semctl", "semget",
                                       "semop", "semtimedop", "shmat", "shmctl", "shmdt"};
 constexpr std::array<SV, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uring_register"};
-constexpr std::array<SV, 2> kNamespaces{"unshare", "setns"};
+// "clone:newns" and "clone3:enosys" are argument-filtered rules (a ':' in the name) that the
+// lowering stage translates: clone with a CLONE_NEW* flag, and clone3 (whose flags seccomp
+// cannot read) answered with ENOSYS so libc falls back to clone.
+constexpr std::array<SV, 4> kNamespaces{"unshare", "setns", "clone:newns", "clone3:enosys"};
 constexpr std::array<SV, 2> kHostname{"sethostname", "setdomainname"};
 constexpr std::array<SV, 4> kPrivileged{"bpf", "userfaultfd", "quotactl", "acct"};
 constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"};
+constexpr std::array<SV, 2> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux"};
+constexpr std::array<SV, 1> kRawSockets{"socket:raw"};
+constexpr std::array<SV, 1> kPersonality{"personality:unsafe"};
 constexpr std::array<SV, 4> kCpuEmulation{"modify_ldt", "subpage_prot", "switch_endian", "vm86"};
 
-constexpr std::array<SyscallGroup, 16> kGroups{{
+constexpr std::array<SyscallGroup, 19> kGroups{{
     {"@mount", "mounting and the new mount API, pivot_root, chroot", kMount, true},
     {"@module", "loading and unloading kernel modules", kModule, true},
     {"@reboot", "rebooting and kexec", kReboot, true},
@@ -48,6 +54,9 @@ constexpr std::array<SyscallGroup, 16> kGroups{{
     {"@hostname", "changing the host and domain name", kHostname, true},
     {"@privileged", "bpf, userfaultfd, quotactl, acct", kPrivileged, true},
     {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
+    {"@tty-inject", "pushing input into a terminal (ioctl TIOCSTI, TIOCLINUX)", kTtyInject, true},
+    {"@raw-sockets", "raw IP sockets and AF_PACKET (packet crafting and sniffing)", kRawSockets, true},
+    {"@personality", "personality changes other than the harmless ones (e.g. ASLR off)", kPersonality, true},
     {"@cpu-emulation", "CPU emulation and segment tweaks", kCpuEmulation, false},
 }};
 

@@ -35,6 +35,9 @@ struct Node {
   std::string text;              // String (and the source spelling of other scalars)
   std::vector<Node> items;       // Seq
   std::vector<MapEntry> entries;  // Map, in source order, keys unique
+  // String: 1-based column of text[0] when the characters map one-to-one onto a single source
+  // line (e.g. a plain YAML scalar), so diagnostics can point inside the value; 0 = unknown.
+  int text_column = 0;
 
   const Node* find(std::string_view key) const;  // Map lookup; nullptr if absent
   const MapEntry* find_entry(std::string_view key) const;

@@ -24,7 +24,69 @@ bool is_plain_word(std::string_view key) {
   });
 }
 
+bool in_range(unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; }
+
+// Length of the well-formed UTF-8 sequence at text[i] (Unicode table 3-7), or 0 if ill-formed.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  auto at = [&](std::size_t k) -> unsigned char {
+    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+  };
+  unsigned char lead = at(0);
+  if (lead < 0x80) return 1;
+  unsigned char second_lo = 0x80, second_hi = 0xBF;
+  std::size_t length = 0;
+  if (in_range(lead, 0xC2, 0xDF)) {
+    length = 2;
+  } else if (in_range(lead, 0xE0, 0xEF)) {
+    length = 3;
+    if (lead == 0xE0) second_lo = 0xA0;  // overlong
+    if (lead == 0xED) second_hi = 0x9F;  // surrogates
+  } else if (in_range(lead, 0xF0, 0xF4)) {
+    length = 4;
+    if (lead == 0xF0) second_lo = 0x90;  // overlong
+    if (lead == 0xF4) second_hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (!in_range(at(1), second_lo, second_hi)) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (!in_range(at(k), 0x80, 0xBF)) return 0;
+  }
+  return length;
+}
+
 }  // namespace
+
+std::optional<BadByte> locate_invalid_utf8(std::string_view text) {
+  Mark at{1, 1};
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return BadByte{at, i};
+    if (text[i] == '\n') {
+      at = {at.line + 1, 1};
+    } else {
+      ++at.column;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+// YAML and TOML forbid C0 controls other than tab and line breaks, and DEL; yaml-cpp would
+// instead take NUL bytes as a sign of UTF-16/32 and read the text in another encoding.
+std::optional<BadByte> find_control_character(std::string_view text) {
+  Mark at{1, 1};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return BadByte{at, i};
+    if (c == '\n') {
+      at = {at.line + 1, 1};
+    } else if (!is_continuation(c)) {
+      ++at.column;
+    }
+  }
+  return std::nullopt;
+}
 
 PreparedSource prepare_source(std::string_view text, const std::string& file, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -33,10 +95,14 @@ PreparedSource prepare_source(std::string_view text, const std::string& file, co
                                 std::to_string(limits.max_bytes))};
   }
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  if (auto bad = find_invalid_utf8(text)) {
-    std::size_t offset = LineIndex(text).offset_of(bad->line, bad->column);
-    return {{}, parse_error("doc.utf8", file, *bad, {},
-                            "invalid UTF-8 byte " + hex_byte(static_cast<unsigned char>(text[offset])))};
+  if (auto bad = locate_invalid_utf8(text)) {
+    return {{}, parse_error("doc.utf8", file, bad->mark, {},
+                            "invalid UTF-8 byte " + hex_byte(static_cast<unsigned char>(text[bad->offset])))};
+  }
+  if (auto control = find_control_character(text)) {
+    return {{}, parse_error("doc.control-char", file, control->mark, {},
+                            "control character " + hex_byte(static_cast<unsigned char>(text[control->offset])) +
+                                " is not allowed (YAML and TOML both forbid it)")};
   }
   return {text, std::nullopt};
 }

@@ -16,6 +16,16 @@ struct ParseAbort {
   Diagnostic diagnostic;
 };
 
+// A byte that makes the text unreadable: where an editor shows it, and its offset.
+struct BadByte {
+  Mark mark;
+  std::size_t offset;
+};
+// The first ill-formed UTF-8 sequence.
+std::optional<BadByte> locate_invalid_utf8(std::string_view text);
+// The first control character other than tab, CR and LF (text must be valid UTF-8).
+std::optional<BadByte> find_control_character(std::string_view text);
+
 // The text a reader should see: the BOM is gone, size and encoding are checked.
 struct PreparedSource {
   std::string_view body;

@@ -1,0 +1,235 @@
+#include "engine/apply/launch.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+
+#include "engine/apply/launch_child.h"
+#include "engine/apply/pidfd.h"
+#include "engine/apply/pids_cgroup.h"
+#include "engine/apply/unique_fd.h"
+
+namespace sandlock {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::array kForwardedSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+// Blocks the forwarded signals and reads them from a signalfd; restores the mask on exit.
+class SignalCatcher {
+ public:
+  SignalCatcher() {
+    sigemptyset(&set_);
+    for (const int sig : kForwardedSignals) sigaddset(&set_, sig);
+    sigprocmask(SIG_BLOCK, &set_, &old_mask_);
+    fd_.reset(signalfd(-1, &set_, SFD_CLOEXEC | SFD_NONBLOCK));
+  }
+  ~SignalCatcher() { sigprocmask(SIG_SETMASK, &old_mask_, nullptr); }
+  SignalCatcher(const SignalCatcher&) = delete;
+  SignalCatcher& operator=(const SignalCatcher&) = delete;
+
+  int fd() const { return fd_.get(); }
+  const sigset_t& old_mask() const { return old_mask_; }
+  // Forwards every pending signal to the process group.
+  void forward_to(pid_t pgid) const {
+    signalfd_siginfo info{};
+    while (read(fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info))
+      kill(-pgid, static_cast<int>(info.ssi_signo));
+  }
+
+ private:
+  sigset_t set_{};
+  sigset_t old_mask_{};
+  UniqueFd fd_;
+};
+
+std::string validate_request(const LaunchRequest& r) {
+  if (r.argv.empty()) return "no command to run";
+  if (r.plan.needs_supervisor)
+    return "this profile needs the network supervisor, which is not implemented yet";  // TODO(apply): supervisor
+  if (r.timeout_seconds && !(*r.timeout_seconds > 0)) return "the timeout must be a positive number of seconds";
+  return {};
+}
+
+// The rlimits for every limit but `processes` (handled by the pids cgroup or RLIMIT_NPROC).
+std::string rlimits_for(const std::map<std::string, std::uint64_t>& limits, std::vector<RlimitSetting>& out) {
+  for (const auto& [name, value] : limits) {
+    const rlim_t v = static_cast<rlim_t>(value);
+    if (name == "memory") out.push_back({RLIMIT_AS, v, v, "RLIMIT_AS"});
+    else if (name == "open_files") out.push_back({RLIMIT_NOFILE, v, v, "RLIMIT_NOFILE"});
+    // SIGXCPU at N seconds, SIGKILL a second later if the command ignores it.
+    else if (name == "cpu_time") out.push_back({RLIMIT_CPU, v, v == RLIM_INFINITY ? v : v + 1, "RLIMIT_CPU"});
+    else if (name == "file_size") out.push_back({RLIMIT_FSIZE, v, v, "RLIMIT_FSIZE"});
+    else if (name != "processes") return "unknown limit '" + name + "'";
+  }
+  return {};
+}
+
+// `processes` must bind even for root: a pids cgroup, else RLIMIT_NPROC for non-root only.
+std::string limit_processes(const LaunchRequest& r, std::optional<PidsCgroup>& cgroup, std::vector<RlimitSetting>& rl) {
+  const auto it = r.limits.find("processes");
+  if (it == r.limits.end()) return {};
+  std::string why;
+  cgroup = PidsCgroup::create(it->second, why);
+  if (cgroup) {
+    if (r.verbose) std::cerr << "sandlock: processes limited by " << cgroup->dir() << "/pids.max\n";
+    return {};
+  }
+  if (geteuid() == 0)
+    return "cannot limit processes to " + std::to_string(it->second) + ": no pids cgroup (" + why +
+           ") and RLIMIT_NPROC does not bind root";
+  const rlim_t v = static_cast<rlim_t>(it->second);
+  rl.push_back({RLIMIT_NPROC, v, v, "RLIMIT_NPROC"});
+  if (r.verbose) std::cerr << "sandlock: no pids cgroup (" << why << "); using RLIMIT_NPROC (counts all your processes)\n";
+  return {};
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Waits for the child's pidfd, forwarding signals; false when the deadline passed first
+// (Clock::time_point::max() = no deadline).
+bool wait_for_exit(int pidfd, const SignalCatcher& signals, pid_t pgid, Clock::time_point deadline) {
+  pollfd fds[2] = {{pidfd, POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+  for (;;) {
+    int timeout_ms = -1;
+    if (deadline != Clock::time_point::max()) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return false;
+      timeout_ms = static_cast<int>(left);
+    }
+    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return true;  // cannot wait: fall through to waitpid
+    if (fds[1].revents & POLLIN) signals.forward_to(pgid);
+    if (fds[0].revents & POLLIN) return true;
+  }
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 0;
+  return status;
+}
+
+// Kills what is left of the sandbox and reaps it: the process group, plus (via the
+// cgroup) members that left the group. Orphans are ours to reap as the subreaper.
+void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup) {
+  kill(-pgid, SIGKILL);
+  if (cgroup) cgroup->kill_all();
+  int status = 0;
+  while (waitpid(-pgid, &status, 0) > 0 || errno == EINTR) {
+  }
+  if (cgroup)
+    for (const pid_t pid : cgroup->members()) waitpid(pid, &status, 0);
+}
+
+int exit_code_from(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return kExitSandlockError;
+}
+
+int exit_code_from(const ChildFailure& f, const std::string& command, std::string& error_out) {
+  if (std::string_view(f.step) == "exec") {
+    error_out = "sandlock: " + command + ": " + f.message;
+    return f.err == ENOENT ? kExitNotFound : kExitNotExecutable;
+  }
+  error_out = "sandlock: " + std::string(f.step) + " failed: " + f.message + "; the command was not run";
+  return kExitSandlockError;
+}
+
+// Reads the child's report: true and `f` filled when a step failed, false on EOF (exec).
+bool read_failure(int fd, ChildFailure& f) {
+  ssize_t n;
+  while ((n = read(fd, &f, sizeof f)) < 0 && errno == EINTR) {
+  }
+  return n == static_cast<ssize_t>(sizeof f);
+}
+
+}  // namespace
+
+int launch(const LaunchRequest& request, std::string& error_out) {
+  error_out.clear();
+  auto fail = [&](const std::string& message) {
+    error_out = "sandlock: " + message + "; the command was not run";
+    return kExitSandlockError;
+  };
+  if (auto problem = validate_request(request); !problem.empty()) return fail(problem);
+
+  ChildSetup setup;
+  if (auto problem = rlimits_for(request.limits, setup.rlimits); !problem.empty()) return fail(problem);
+  std::optional<PidsCgroup> cgroup;
+  if (auto problem = limit_processes(request, cgroup, setup.rlimits); !problem.empty()) return fail(problem);
+  PreparedSeccomp seccomp;
+  if (auto e = prepare_seccomp(request.plan.seccomp, seccomp)) return fail(e->step + " failed: " + e->message);
+
+  std::vector<std::string> argv = request.argv;
+  std::vector<std::string> env;
+  for (const auto& [key, value] : request.env) env.push_back(key + "=" + value);
+  setup.argv = c_strings(argv);
+  setup.envp = c_strings(env);
+  setup.cwd = request.cwd;
+  if (cgroup) setup.cgroup_procs = cgroup->procs_file();
+  setup.landlock = &request.plan.landlock;
+  setup.seccomp = &seccomp;
+  if (request.verbose)
+    std::cerr << "sandlock: Landlock ABI " << request.plan.landlock.abi << ", " << request.plan.landlock.path_rules.size()
+              << " path rules, " << request.plan.landlock.net_rules.size() << " port rules, "
+              << request.plan.seccomp.rules.size() << " seccomp rules\n";
+
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return fail(std::string("PR_SET_CHILD_SUBREAPER: ") + std::strerror(errno));
+  const SignalCatcher signals;
+  if (signals.fd() < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
+  setup.signal_mask = signals.old_mask();
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
+  UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
+
+  setup.parent = getpid();
+  const auto deadline = request.timeout_seconds
+                            ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(*request.timeout_seconds))
+                            : Clock::time_point::max();
+  const pid_t child = fork();
+  if (child < 0) return fail(std::string("fork: ") + std::strerror(errno));
+  if (child == 0) run_child(setup, report_write.get());
+  setpgid(child, child);  // also here, so kill(-child) cannot race the child's own setpgid
+  report_write.reset();
+
+  ChildFailure failure{};
+  if (read_failure(report_read.get(), failure)) {
+    kill_and_reap_sandbox(child, cgroup);
+    return exit_code_from(failure, request.argv[0], error_out);
+  }
+  const UniqueFd pidfd(sys::pidfd_open(child, 0));
+  const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
+  if (!exited) kill(-child, SIGKILL);
+  const int status = wait_status(child);
+  kill_and_reap_sandbox(child, cgroup);
+  if (!exited) {
+    std::ostringstream message;
+    message << "sandlock: timed out after " << *request.timeout_seconds << " s; the sandbox was killed";
+    error_out = message.str();
+    return kExitTimeout;
+  }
+  const int code = exit_code_from(status);
+  if (request.verbose) std::cerr << "sandlock: exit status " << code << '\n';
+  return code;
+}
+
+}  // namespace sandlock

@@ -1,0 +1,159 @@
+#include "engine/apply/pids_cgroup.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+namespace sandlock {
+namespace {
+
+struct Hierarchy {
+  std::string mount_point;
+  bool v2 = false;
+};
+
+bool has_option(const std::string& options, const std::string& want) {
+  std::istringstream in(options);
+  for (std::string opt; std::getline(in, opt, ',');)
+    if (opt == want) return true;
+  return false;
+}
+
+// Mounted cgroup hierarchies that can hold a pids limit: v1 `pids` first, then cgroup2.
+// /proc/self/mountinfo: "id parent maj:min root mount_point opts [tags] - fstype source super_opts".
+std::vector<Hierarchy> pids_hierarchies() {
+  std::vector<Hierarchy> v1, v2;
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, mount_point;
+    fields >> id >> parent >> dev >> root >> mount_point;
+    const auto sep = line.find(" - ");
+    if (sep == std::string::npos) continue;
+    std::istringstream tail(line.substr(sep + 3));
+    std::string fstype, source, super_opts;
+    tail >> fstype >> source >> super_opts;
+    if (fstype == "cgroup" && has_option(super_opts, "pids")) v1.push_back({mount_point, false});
+    if (fstype == "cgroup2") v2.push_back({mount_point, true});
+  }
+  v1.insert(v1.end(), v2.begin(), v2.end());
+  return v1;
+}
+
+// This process's cgroup path in the hierarchy: "8:pids:/a/b" (v1) or "0::/a/b" (v2).
+std::string own_cgroup_path(bool v2) {
+  std::ifstream in("/proc/self/cgroup");
+  for (std::string line; std::getline(in, line);) {
+    const auto first = line.find(':');
+    const auto second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    if (v2 ? controllers.empty() : has_option(controllers, "pids")) return line.substr(second + 1);
+  }
+  return "/";
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+bool pids_delegated(const std::string& base) {
+  std::ifstream in(base + "/cgroup.subtree_control");
+  for (std::string word; in >> word;)
+    if (word == "pids") return true;
+  return false;
+}
+
+std::string unique_name() {
+  const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "sandlock-" + std::to_string(getpid()) + "-" + std::to_string(ns);
+}
+
+std::optional<std::string> make_in(const Hierarchy& h, std::uint64_t max_pids, std::string& why) {
+  std::string base = h.mount_point + own_cgroup_path(h.v2);
+  if (access(base.c_str(), W_OK) != 0) base = h.mount_point;  // in a cgroup namespace the path is relative
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  if (h.v2 && !pids_delegated(base)) {
+    why += base + ": the pids controller is not delegated; ";
+    return std::nullopt;
+  }
+  const std::string dir = base + "/" + unique_name();
+  if (mkdir(dir.c_str(), 0755) != 0) {
+    why += "mkdir " + dir + ": " + std::strerror(errno) + "; ";
+    return std::nullopt;
+  }
+  if (!write_file(dir + "/pids.max", std::to_string(max_pids))) {
+    why += "write " + dir + "/pids.max failed; ";
+    rmdir(dir.c_str());
+    return std::nullopt;
+  }
+  return dir;
+}
+
+}  // namespace
+
+std::optional<PidsCgroup> PidsCgroup::create(std::uint64_t max_pids, std::string& why) {
+  why.clear();
+  for (const auto& h : pids_hierarchies())
+    if (auto dir = make_in(h, max_pids, why)) return PidsCgroup(std::move(*dir));
+  if (why.empty()) why = "no cgroup hierarchy with the pids controller is mounted";
+  if (why.ends_with("; ")) why.resize(why.size() - 2);
+  return std::nullopt;
+}
+
+PidsCgroup::PidsCgroup(PidsCgroup&& other) noexcept : dir_(std::exchange(other.dir_, {})) {}
+
+PidsCgroup& PidsCgroup::operator=(PidsCgroup&& other) noexcept {
+  if (this != &other) {
+    remove();
+    dir_ = std::exchange(other.dir_, {});
+  }
+  return *this;
+}
+
+PidsCgroup::~PidsCgroup() { remove(); }
+
+void PidsCgroup::remove() {
+  if (dir_.empty()) return;
+  // Members die asynchronously after SIGKILL; rmdir succeeds once the cgroup is empty.
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    kill_all();
+    if (rmdir(dir_.c_str()) == 0 || errno != EBUSY) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  dir_.clear();
+}
+
+std::vector<pid_t> PidsCgroup::members() const {
+  std::vector<pid_t> pids;
+  std::ifstream in(procs_file());
+  for (pid_t pid; in >> pid;) pids.push_back(pid);
+  return pids;
+}
+
+void PidsCgroup::kill_all() const {
+  for (const pid_t pid : members()) kill(pid, SIGKILL);
+}
+
+int join_cgroup(const char* procs_file) {
+  const int fd = open(procs_file, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  // "0" means the writer itself, in both cgroup versions.
+  const int err = write(fd, "0", 1) == 1 ? 0 : errno;
+  close(fd);
+  return err;
+}
+
+}  // namespace sandlock

@@ -1,0 +1,121 @@
+#include "engine/lower/fs_rules.h"
+
+#include <map>
+#include <set>
+
+#include "engine/kernel/landlock_uapi.h"
+
+namespace sandlock {
+namespace {
+
+std::string child_path(const std::string& parent, const std::string& name) {
+  return parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+bool has_deny_below(const FsNode& node) {
+  for (const auto& [name, child] : node.children)
+    if (child.deny || has_deny_below(child)) return true;
+  return false;
+}
+
+Location grant_location(const FsNode* node) {
+  return node && !node->grant_from.empty() ? node->grant_from.front().where : Location{};
+}
+
+class FsRuleBuilder {
+ public:
+  FsRuleBuilder(std::uint64_t handled, FsView& fs, Diagnostics& diagnostics)
+      : handled_(handled), fs_(fs), diagnostics_(diagnostics) {}
+
+  // A node no carve-out covers: its own access is its rule (Landlock accumulates down).
+  void visit(const FsNode& node, const std::string& path) {
+    if (node.deny) return;  // nothing at or below a deny
+    const std::uint64_t own = node.access & handled_;
+    if (own != 0 && has_deny_below(node)) {
+      carve_root(node, path, own);
+      return;
+    }
+    if (own != 0) add(path, own, &node);
+    for (const auto& [name, child] : node.children) visit(child, child_path(path, name));
+  }
+
+  std::vector<LandlockPathRule> take() {
+    std::vector<LandlockPathRule> out;
+    out.reserve(rules_.size());
+    for (auto& [path, rule] : rules_) out.push_back(std::move(rule));
+    return out;
+  }
+
+ private:
+  // The topmost granted ancestor A of one or more denies: A's grant is replaced by
+  // grants on everything beside the denied paths, so Landlock itself keeps them out.
+  void carve_root(const FsNode& node, const std::string& path, std::uint64_t own) {
+    const std::size_t before = rules_.size();
+    carve(node, path, own);
+    const std::size_t added = rules_.size() - before;
+    if (added > kDenyExpansionWarnAt)
+      diagnostics_.push_back(warning_at(
+          "lower.deny-expansion", grant_location(&node), "",
+          "the deny carve-outs under " + path + " expand to " + std::to_string(added) + " Landlock rules",
+          "grant narrower directories instead of one wide grant with denies inside it"));
+  }
+
+  // `x` is a directory on the way to a deny; `acc` is the access granted from A down to x.
+  void carve(const FsNode& x, const std::string& path, std::uint64_t acc) {
+    std::set<std::string> names;
+    if (auto listed = fs_.list(path)) names.insert(listed->begin(), listed->end());
+    for (const auto& [name, child] : x.children) names.insert(name);
+
+    bool only_denied_files = true;  // then listing x reveals nothing below it
+    for (const std::string& name : names) {
+      const std::string p = child_path(path, name);
+      const auto it = x.children.find(name);
+      const FsNode* child = it == x.children.end() ? nullptr : &it->second;
+      if (child && child->deny) {
+        only_denied_files = only_denied_files && fs_.exists(p) && !fs_.is_directory(p);
+      } else if (child && has_deny_below(*child)) {
+        only_denied_files = false;
+        carve(*child, p, acc | (child->access & handled_));
+      } else {
+        add(p, acc, nullptr);
+        if (child) visit(*child, p);  // its own grant and its subtree's, on top
+      }
+    }
+    if (only_denied_files) add(path, acc & uapi::kFsReadDir, &x);
+  }
+
+  // `from` is the trie node that wrote the grant; null for a listed sibling (no note needed).
+  void add(const std::string& path, std::uint64_t access, const FsNode* from) {
+    access &= handled_;
+    if (access == 0) return;
+    if (!fs_.exists(path)) {
+      if (from)
+        diagnostics_.push_back(Diagnostic{Severity::Info, "lower.path-missing", grant_location(from), "",
+                                          "path " + path + " does not exist here; its grant is skipped", ""});
+      return;
+    }
+    const bool directory = fs_.is_directory(path);
+    if (!directory) access &= kFsFileRights;
+    if (access == 0) return;
+    LandlockPathRule& rule = rules_[path];
+    rule.path = path;
+    rule.allowed_access |= access;
+    rule.directory = directory;
+  }
+
+  std::uint64_t handled_;
+  FsView& fs_;
+  Diagnostics& diagnostics_;
+  std::map<std::string, LandlockPathRule> rules_;  // by path: sorted and merged
+};
+
+}  // namespace
+
+std::vector<LandlockPathRule> lower_fs_rules(const FsNode& root, std::uint64_t handled_fs, FsView& fs,
+                                             Diagnostics& diagnostics) {
+  FsRuleBuilder builder(handled_fs, fs, diagnostics);
+  builder.visit(root, "/");
+  return builder.take();
+}
+
+}  // namespace sandlock

@@ -1,0 +1,171 @@
+#include "engine/lower/net_rules.h"
+
+#include <algorithm>
+#include <map>
+
+#include "engine/kernel/landlock_uapi.h"
+
+namespace sandlock {
+namespace {
+
+using uapi::kNetBindTcp;
+using uapi::kNetConnectTcp;
+
+bool all_ports(const NetDest& d) { return d.ports.empty() || covers_all_ports(d.ports); }
+
+bool is_tcp(const NetDest& d) { return (d.protos & kProtoTcp) != 0; }
+
+bool has_non_tcp(const NetDest& d) { return (d.protos & (kProtoUdp | kProtoIcmp)) != 0; }
+
+std::string ports_text(const std::vector<PortRange>& ports) {
+  if (ports.empty()) return "*";
+  std::string out;
+  for (const PortRange& r : ports) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(r.lo);
+    if (r.hi != r.lo) out += "-" + std::to_string(r.hi);
+  }
+  return out;
+}
+
+std::string dest_text(const NetDest& d) {
+  std::string protos;
+  for (auto [bit, name] : {std::pair{kProtoTcp, "tcp"}, {kProtoUdp, "udp"}, {kProtoIcmp, "icmp"}}) {
+    if (!(d.protos & bit)) continue;
+    if (!protos.empty()) protos += '+';
+    protos += name;
+  }
+  std::string text = protos + "://" + format_net_target(d.target);
+  if (d.protos != kProtoIcmp) text += ":" + ports_text(d.ports);
+  return text;
+}
+
+// Adds `bit` for every port of `ranges` (port 0 excluded) to the per-port map.
+void add_ports(std::map<std::uint16_t, std::uint64_t>& by_port, const std::vector<PortRange>& ranges,
+               std::uint64_t bit) {
+  for (const PortRange& r : ranges)
+    for (unsigned p = std::max<unsigned>(r.lo, 1); p <= r.hi; ++p) by_port[static_cast<std::uint16_t>(p)] |= bit;
+}
+
+class NetLowerer {
+ public:
+  NetLowerer(const PolicyGraph& g, bool active, std::uint64_t abi_net) : g_(g), active_(active) {
+    if (active_) out_.handled_access_net = abi_net;
+  }
+
+  NetLowering run(Diagnostics& diagnostics) {
+    lower_connect();
+    lower_bind();
+    decide_supervisor();
+    describe();
+    if (by_port_.size() > kPortExpansionWarnAt)
+      diagnostics.push_back(warning_at("lower.port-expansion", Location{}, "network",
+                                       "the network rules expand to " + std::to_string(by_port_.size()) +
+                                           " Landlock port rules (one per port)",
+                                       "use fewer or narrower port ranges"));
+    for (auto [port, access] : by_port_)
+      if ((access &= out_.handled_access_net) != 0) out_.rules.push_back({port, access});
+    return std::move(out_);
+  }
+
+ private:
+  // Connect: handled (deny by default) unless the policy lets some destination reach every
+  // port, which Landlock (port-only) cannot narrow further; the supervisor refines hosts.
+  void lower_connect() {
+    if (!active_) return;
+    if (g_.net_mode == NetMode::DenyList || connect_everywhere_by_port()) {
+      out_.handled_access_net &= ~kNetConnectTcp;
+      return;
+    }
+    if (g_.net_mode == NetMode::Allow)
+      for (const NetDest& d : g_.net_allow)
+        if (is_tcp(d)) add_ports(by_port_, d.ports, kNetConnectTcp);
+  }
+
+  void lower_bind() {
+    if (!active_) return;
+    if (covers_all_ports(g_.bind)) {
+      out_.handled_access_net &= ~kNetBindTcp;
+      return;
+    }
+    add_ports(by_port_, g_.bind, kNetBindTcp);
+  }
+
+  bool connect_everywhere_by_port() const {
+    return g_.net_mode == NetMode::Allow &&
+           std::any_of(g_.net_allow.begin(), g_.net_allow.end(), [](const NetDest& d) { return is_tcp(d) && all_ports(d); });
+  }
+
+  // TCP connect and bind both allow everything: nothing for anyone to enforce.
+  bool tcp_allows_everything() const {
+    const bool connect_all =
+        g_.net_mode == NetMode::Allow &&
+        std::any_of(g_.net_allow.begin(), g_.net_allow.end(), [](const NetDest& d) {
+          return is_tcp(d) && all_ports(d) && d.target.kind == NetTarget::Kind::Any;
+        });
+    return connect_all && covers_all_ports(g_.bind);
+  }
+
+  void decide_supervisor() {
+    const auto host_or_non_tcp = [](const NetDest& d) {
+      return d.target.kind != NetTarget::Kind::Any || has_non_tcp(d);
+    };
+    const bool any_non_tcp = std::any_of(g_.net_allow.begin(), g_.net_allow.end(), has_non_tcp);
+    out_.needs_supervisor = g_.net_mode == NetMode::DenyList ||
+                            (g_.net_mode == NetMode::Allow &&
+                             std::any_of(g_.net_allow.begin(), g_.net_allow.end(), host_or_non_tcp)) ||
+                            (!active_ && !tcp_allows_everything());
+    // Without Landlock's bind control, only the supervisor can keep a bind list.
+    out_.notify_bind = !active_ && !covers_all_ports(g_.bind);
+    // Landlock only knows TCP: when no UDP/ICMP destination is allowed and nothing else
+    // watches the sockets, seccomp refuses the other inet socket kinds (fail closed).
+    out_.deny_non_tcp_sockets = g_.net_mode != NetMode::DenyList && !any_non_tcp;
+  }
+
+  std::string mechanism_for(const NetDest& d) const {
+    if (!is_tcp(d) || !active_) return "supervisor";
+    const bool by_landlock = !all_ports(d);  // Landlock narrows the ports
+    const bool by_supervisor = d.target.kind != NetTarget::Kind::Any || has_non_tcp(d);
+    if (by_landlock && by_supervisor) return "landlock+supervisor";
+    if (by_supervisor) return "supervisor";
+    return "landlock";
+  }
+
+  void describe() {
+    if (g_.net_mode == NetMode::None)
+      out_.enforcement.push_back({"no network (tcp)", active_ ? "landlock" : "supervisor"});
+    if (g_.net_mode == NetMode::Allow)
+      for (const NetDest& d : g_.net_allow) out_.enforcement.push_back({"allow " + dest_text(d), mechanism_for(d)});
+    if (g_.net_mode == NetMode::DenyList)
+      for (const NetDest& d : g_.net_deny) out_.enforcement.push_back({"deny " + dest_text(d), "supervisor"});
+    for (const PortRange& r : g_.bind)
+      out_.enforcement.push_back({"bind " + ports_text({r}), active_ ? "landlock" : "supervisor"});
+    if (out_.deny_non_tcp_sockets)
+      out_.enforcement.push_back({"no udp, icmp, raw or sctp inet sockets", "seccomp"});
+  }
+
+  const PolicyGraph& g_;
+  const bool active_;
+  NetLowering out_;
+  std::map<std::uint16_t, std::uint64_t> by_port_;
+};
+
+}  // namespace
+
+bool covers_all_ports(const std::vector<PortRange>& ranges) {
+  std::vector<PortRange> sorted = ranges;
+  std::sort(sorted.begin(), sorted.end());
+  unsigned next = 1;  // the first port not yet covered
+  for (const PortRange& r : sorted) {
+    if (r.lo > next) return false;
+    next = std::max<unsigned>(next, static_cast<unsigned>(r.hi) + 1);
+  }
+  return next > 65535;
+}
+
+NetLowering lower_network(const PolicyGraph& graph, bool net_tcp_active, std::uint64_t abi_net,
+                          Diagnostics& diagnostics) {
+  return NetLowerer(graph, net_tcp_active, abi_net).run(diagnostics);
+}
+
+}  // namespace sandlock

@@ -1,0 +1,128 @@
+#include "engine/lower/syscall_filters.h"
+
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+
+namespace sandlock {
+namespace {
+
+using Op = SeccompArgCmp::Op;
+using Rules = std::vector<SeccompRule>;
+
+SeccompRule deny(std::string_view syscall, std::vector<SeccompArgCmp> args, int errno_value = EPERM) {
+  return SeccompRule{std::string(syscall), SeccompRule::Action::Errno, errno_value, std::move(args), {}};
+}
+
+SeccompArgCmp masked_eq(unsigned arg, std::uint64_t mask, std::uint64_t value) {
+  return {arg, Op::MaskedEq, mask, value};
+}
+SeccompArgCmp eq(unsigned arg, std::uint64_t value) { return {arg, Op::Eq, value, 0}; }
+
+// clone with any CLONE_NEW* flag: one rule per flag (a flag set ⇔ flags & f == f).
+// CLONE_NEWTIME is left out: in clone() its bit is part of the exit-signal byte, and
+// only clone3/unshare (both refused) accept it.
+Rules clone_new_namespace() {
+  constexpr std::array<std::uint64_t, 7> kFlags{CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+                                                CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET};
+  Rules out;
+  for (std::uint64_t f : kFlags) out.push_back(deny("clone", {masked_eq(0, f, f)}));
+  return out;
+}
+
+// seccomp cannot read clone3's flags (they are behind a pointer): answer ENOSYS, and libc
+// falls back to clone, whose flags the rules above do see.
+Rules clone3_enosys() { return {deny("clone3", {}, ENOSYS)}; }
+
+// personality(2) takes an unsigned int: only the low 32 bits count. Allowed: any mix of
+// PER_LINUX32 and UNAME26 over PER_LINUX (0, 8, 0x20000, 0x20008) and the query 0xffffffff.
+// libseccomp 2.5 refuses two comparisons on one argument in a rule, so "not one of
+// these" is written as a union of single masked comparisons (cubes): put the bits in a
+// cycle, other bits first, then the allowed-flag bits; for each other bit b, one cube per
+// step of "b set, then allowed-flag bits set, then a clear bit". A refused value has an
+// other bit set and (not being 0xffffffff) a clear bit; walking the cycle from a set
+// other bit to the first clear bit, the last other bit before it starts a matching cube.
+// No allowed value matches: every cube needs an other bit set and some bit clear.
+Rules personality_unsafe() {
+  constexpr std::uint32_t kAllowedFlags = std::uint32_t{PER_LINUX32} | std::uint32_t{UNAME26};
+  std::vector<unsigned> cycle;
+  for (unsigned b = 0; b < 32; ++b)
+    if (!(kAllowedFlags >> b & 1)) cycle.push_back(b);
+  for (unsigned b = 0; b < 32; ++b)
+    if (kAllowedFlags >> b & 1) cycle.push_back(b);
+  Rules out;
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    if (kAllowedFlags >> cycle[i] & 1) continue;
+    std::uint64_t set = 1ULL << cycle[i];
+    for (std::size_t step = 1; step < cycle.size(); ++step) {
+      const unsigned next = cycle[(i + step) % cycle.size()];
+      out.push_back(deny("personality", {masked_eq(0, set | 1ULL << next, set)}));
+      if (!(kAllowedFlags >> next & 1)) break;
+      set |= 1ULL << next;
+    }
+  }
+  return out;
+}
+
+// ioctl's request is an unsigned int: compare the low 32 bits only.
+Rules ioctl_request(unsigned long request) { return {deny("ioctl", {masked_eq(1, 0xffffffffULL, request)})}; }
+
+// The socket type's low 4 bits are the kind; the rest are SOCK_NONBLOCK/SOCK_CLOEXEC.
+constexpr std::uint64_t kSockTypeMask = 0xf;
+
+Rules raw_sockets() {
+  return {deny("socket", {masked_eq(1, kSockTypeMask, SOCK_RAW)}),
+          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq(0, AF_PACKET)})};
+}
+
+// For AF_INET and AF_INET6: a kind other than SOCK_STREAM (kind ≠ 1 ⇔ bit 0 clear, or bit 0
+// and another bit set), or a stream protocol Landlock does not treat as TCP.
+Rules inet_non_tcp() {
+  constexpr std::array<std::pair<std::uint64_t, std::uint64_t>, 4> kNotStream{{{1, 0}, {3, 3}, {5, 5}, {9, 9}}};
+  constexpr std::array<std::uint64_t, 3> kOtherStreamProtocols{IPPROTO_SCTP, IPPROTO_MPTCP, 256 /* IPPROTO_SMC */};
+  Rules out;
+  for (std::uint64_t family : {AF_INET, AF_INET6}) {
+    for (auto [mask, value] : kNotStream) out.push_back(deny("socket", {eq(0, family), masked_eq(1, mask, value)}));
+    for (std::uint64_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq(0, family), eq(2, proto)}));
+  }
+  return out;
+}
+
+struct FilterEntry {
+  std::string_view name;
+  Rules (*rules)();
+};
+
+constexpr std::array<FilterEntry, 7> kFilters{{
+    {"clone:newns", clone_new_namespace},
+    {"clone3:enosys", clone3_enosys},
+    {"personality:unsafe", personality_unsafe},
+    {"ioctl:tiocsti", [] { return ioctl_request(TIOCSTI); }},
+    {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
+    {"socket:raw", raw_sockets},
+    {kInetNonTcpFilter, inet_non_tcp},
+}};
+
+constexpr auto kFilterNames = [] {
+  std::array<std::string_view, kFilters.size()> names{};
+  for (std::size_t i = 0; i < kFilters.size(); ++i) names[i] = kFilters[i].name;
+  return names;
+}();
+
+}  // namespace
+
+std::span<const std::string_view> argument_filter_names() { return kFilterNames; }
+
+std::optional<std::vector<SeccompRule>> argument_filter_rules(std::string_view entry) {
+  for (const FilterEntry& f : kFilters)
+    if (f.name == entry) return f.rules();
+  return std::nullopt;
+}
+
+}  // namespace sandlock

@@ -1,1 +1,0 @@
-// Placeholder so the stage library exists before its sources do; remove when the stage has a .cpp.

@@ -1,0 +1,39 @@
+// Running the built binary (or any program) from tests, capturing its output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sandlock::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // 128+N when killed by signal N
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (argv[0] is a path) with the current environment plus `extra_env` (K=V).
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+
+// Runs the built `sandlock` with `args`.
+ProcessResult run_sandlock(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
+
+// A fresh directory under /tmp, removed (recursively) when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `content` to path()/name (creating parent dirs) and returns the full path.
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+
+}  // namespace sandlock::testing
