@@ -36,7 +36,8 @@ int main(int argc, char** argv, char** envp) {
                                 shipped_policies_dir(SANDLOCK_SHIPPED_POLICIES));
   };
   auto add_policy_path = [&](CLI::App* cmd) {
-    cmd->add_option("--policy-path", policy_path, "Directory searched for base profiles named in `extends` (repeatable)");
+    cmd->add_option("--policy-path", policy_path, "Directory searched for base profiles named in `extends` (repeatable)")
+        ->allow_extra_args(false);
   };
   DiskSourceReader reader;
   int status = 0;
@@ -83,11 +84,12 @@ int main(int argc, char** argv, char** envp) {
   double timeout = 0;
   run->add_option("--profile", run_opts.profile, "Profile file, or a name found on the policy path")->required();
   add_policy_path(run);
-  auto* degraded_opt = run->add_option("--allow-degraded", allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)");
-  auto* disable_opt = run->add_option("--disable", disable, "Turn protection P off (repeatable)");
+  auto* degraded_opt = run->add_option("--allow-degraded", allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)")
+                           ->allow_extra_args(false);
+  auto* disable_opt = run->add_option("--disable", disable, "Turn protection P off (repeatable)")->allow_extra_args(false);
   run->add_option("--abi", run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
   run->add_option("--timeout", timeout, "Kill the whole sandbox after SECONDS (exit 124)")->check(CLI::PositiveNumber);
-  run->add_option("--env", run_opts.env, "Set K=V in the sandbox environment (repeatable)");
+  run->add_option("--env", run_opts.env, "Set K=V in the sandbox environment (repeatable)")->allow_extra_args(false);
   run->add_flag("--verbose,-v", run_opts.verbose, "Print the protection table and plan summary to stderr");
   run->add_option("command", run_opts.command, "The command and its arguments (after --); default: the profile's program");
   run->callback([&] {

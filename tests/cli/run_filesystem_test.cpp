@@ -1,0 +1,142 @@
+// `sandlock run` filesystem enforcement on the real kernel: every denial is paired with
+// the same operation allowed, and asserts the exact errno.
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "tests/cli/run_fixture.h"
+
+namespace sandlock::testing {
+namespace {
+
+class RunFs : public RunTest {
+ protected:
+  void SetUp() override {
+    RunTest::SetUp();
+    if (IsSkipped()) return;
+    a_ = dir_.path() + "/a";
+    b_ = dir_.path() + "/b";
+    dir_.write("a/f", "in a");
+    dir_.write("b/f", "in b");
+  }
+  std::string yaml_list(const std::vector<std::string>& paths) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + std::string("\"") + paths[i] + "\"";
+    return s + "]";
+  }
+  std::string a_, b_;
+};
+
+TEST_F(RunFs, ReadInsideGrantWorksOutsideIsEacces) {
+  const auto p = profile("filesystem: {read: [" + a_ + "]}\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"read", b_ + "/f"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(p, {"list", b_}), "errno 13");
+}
+
+TEST_F(RunFs, WriteNeedsWriteGrant) {
+  const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");
+  const auto rw = profile("filesystem: {write: [" + a_ + "]}\n", "rw.yaml");
+  EXPECT_EQ(probe(ro, {"write", a_ + "/f"}), "errno 13");
+  EXPECT_EQ(probe(rw, {"write", a_ + "/f"}), "ok") << last().err;
+  EXPECT_EQ(probe(ro, {"create", a_ + "/new"}), "errno 13");
+  EXPECT_EQ(probe(rw, {"create", a_ + "/new"}), "ok");
+  EXPECT_EQ(probe(ro, {"remove", a_ + "/new"}), "errno 13");
+  EXPECT_EQ(probe(rw, {"remove", a_ + "/new"}), "ok");
+  EXPECT_EQ(probe(ro, {"mkdir", a_ + "/d"}), "errno 13");
+  EXPECT_EQ(probe(rw, {"mkdir", a_ + "/d"}), "ok");
+}
+
+TEST_F(RunFs, ExecuteNeedsExecGrant) {
+  std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
+  const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");
+  const auto rx = profile("filesystem: {exec: [" + a_ + "]}\n", "rx.yaml");
+  EXPECT_EQ(probe(ro, {"exec", a_ + "/true"}), "errno 13");
+  EXPECT_EQ(probe(rx, {"exec", a_ + "/true"}), "ok") << last().err;
+}
+
+TEST_F(RunFs, ExecOfDeniedCommandIs126) {
+  std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
+  const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");
+  const auto rx = profile("filesystem: {exec: [" + a_ + "]}\n", "rx.yaml");
+  EXPECT_EQ(run(ro, {a_ + "/true"}).exit_code, 126);
+  EXPECT_EQ(run(rx, {a_ + "/true"}).exit_code, 0);
+}
+
+TEST_F(RunFs, CrossDirectoryRenameAndLinkFollowFsRefer) {
+  const auto rw = profile("filesystem: {write: [" + a_ + ", " + b_ + "]}\n", "rw.yaml");
+  // The same rights without `refer`: Landlock refuses reparenting with EXDEV.
+  const std::string no_refer = "[read_file, read_dir, write_file, make_reg, remove_file]";
+  const auto rules = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: " + no_refer + "}\n    - {path: " + b_ +
+                                 ", access: " + no_refer + "}\n",
+                             "norefer.yaml");
+  EXPECT_EQ(probe(rules, {"rename", a_ + "/f", b_ + "/moved"}), "errno 18");
+  EXPECT_EQ(probe(rules, {"link", a_ + "/f", b_ + "/linked"}), "errno 18");
+  EXPECT_EQ(probe(rw, {"rename", a_ + "/f", b_ + "/moved"}), "ok") << last().err;
+  EXPECT_EQ(probe(rw, {"link", b_ + "/moved", a_ + "/linked"}), "ok");
+}
+
+TEST_F(RunFs, AbiOneDeniesEveryReparentingWhenReferDegrades) {
+  const auto rw = profile("filesystem: {write: [" + a_ + ", " + b_ + "]}\nprotections: {fs-refer: degradable, fs-truncate: degradable, net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable, abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(probe(rw, {"rename", a_ + "/f", b_ + "/moved"}, {"--abi", "1"}), "errno 18");
+  EXPECT_NE(last().err.find("fs-refer is degraded"), std::string::npos) << last().err;
+  EXPECT_EQ(probe(rw, {"rename", a_ + "/f", b_ + "/moved"}, {"--abi", "2"}), "ok") << last().err;
+}
+
+TEST_F(RunFs, TruncateOfFileGrantedWithoutTruncateIsEacces) {
+  const auto no_trunc = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: [read_file, write_file]}\n", "nt.yaml");
+  const auto trunc = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: [read_file, write_file, truncate]}\n", "t.yaml");
+  EXPECT_EQ(probe(no_trunc, {"truncate-path", a_ + "/f"}), "errno 13");
+  EXPECT_EQ(probe(trunc, {"truncate-path", a_ + "/f"}), "ok") << last().err;
+  // Read-only descriptor: ftruncate is EINVAL by the VFS, so use the path form above;
+  // disabling fs-truncate makes the same operation succeed again.
+  const auto disabled = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: [read_file, write_file]}\nprotections: {fs-truncate: disabled}\n", "d.yaml");
+  EXPECT_EQ(probe(disabled, {"truncate-path", a_ + "/f"}), "ok") << last().err;
+}
+
+TEST_F(RunFs, TruncateAtAbiTwoIsDegradedAndAllowed) {
+  const auto p = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: [read_file, write_file]}\nprotections: {fs-truncate: degradable, net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable, abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(probe(p, {"truncate-path", a_ + "/f"}, {"--abi", "2"}), "ok") << last().err;
+  EXPECT_NE(last().err.find("protection fs-truncate is degraded"), std::string::npos) << last().err;
+  EXPECT_EQ(probe(p, {"truncate-path", a_ + "/f"}, {"--abi", "3"}), "errno 13");
+}
+
+TEST_F(RunFs, IoctlOnDeviceNeedsIoctlDev) {
+  // TIOCGWINSZ on /dev/null: the driver answers ENOTTY (25) when the ioctl gets through.
+  const auto without = profile("filesystem: {read: [" + a_ + "]}\n", "no.yaml");
+  const auto with = profile("filesystem:\n  rules:\n    - {path: /dev/null, access: [read_file, ioctl_dev]}\n", "yes.yaml");
+  const auto disabled = profile("protections: {fs-ioctl-dev: disabled}\n", "off.yaml");
+  EXPECT_EQ(probe(without, {"ioctl", "/dev/null"}), "errno 13");
+  EXPECT_EQ(probe(with, {"ioctl", "/dev/null"}), "errno 25") << last().err;
+  EXPECT_EQ(probe(disabled, {"ioctl", "/dev/null"}), "errno 25") << last().err;
+}
+
+TEST_F(RunFs, DenyCarveOutUnderGrantedParent) {
+  dir_.write("a/secret", "s");
+  dir_.write("a/sub/secret2", "s");
+  dir_.write("a/sub/pub", "p");
+  const auto p = profile("filesystem:\n  write: [" + a_ + "]\n  deny: [" + a_ + "/secret, " + a_ + "/sub/secret2]\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"read", a_ + "/secret"}), "errno 13");
+  EXPECT_EQ(probe(p, {"write", a_ + "/f"}), "ok");
+  EXPECT_EQ(probe(p, {"write", a_ + "/secret"}), "errno 13");
+  EXPECT_EQ(probe(p, {"read", a_ + "/sub/pub"}), "ok");
+  EXPECT_EQ(probe(p, {"read", a_ + "/sub/secret2"}), "errno 13");
+  EXPECT_EQ(probe(p, {"remove", a_ + "/secret"}), "errno 13");
+  // A file carved out of a directory leaves the directory listable.
+  const auto one = profile("filesystem:\n  read: [" + a_ + "]\n  deny: [" + a_ + "/secret]\n", "one.yaml");
+  EXPECT_EQ(probe(one, {"list", a_}), "ok") << last().err;
+  EXPECT_EQ(probe(one, {"read", a_ + "/secret"}), "errno 13");
+}
+
+TEST_F(RunFs, SymlinkOutsideTheGrantsIsDenied) {
+  std::filesystem::create_symlink(b_ + "/f", a_ + "/to-b");
+  dir_.write("a/real", "r");
+  std::filesystem::create_symlink(a_ + "/real", a_ + "/to-a");
+  const auto p = profile("filesystem: {read: [" + a_ + "]}\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/to-a"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"read", a_ + "/to-b"}), "errno 13");
+}
+
+}  // namespace
+}  // namespace sandlock::testing

@@ -1,0 +1,73 @@
+// Shared fixture for `sandlock run` tests: profiles written to a temp dir, and a probe
+// (tests/cli/probe.py, passed inline to Debian's python3) that performs one operation
+// inside the sandbox and prints "ok" or "errno N".
+#pragma once
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/test_paths.h"
+
+namespace sandlock::testing {
+
+inline constexpr const char* kPython = "/usr/bin/python3";
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access(kPython, X_OK) != 0) GTEST_SKIP() << "SKIP: " << kPython << " is not installed";
+    probe_code_ = read_file(source_dir() + "/tests/cli/probe.py");
+  }
+
+  // A profile extending the shipped python3 profile, plus `body` (YAML, top-level keys).
+  std::string profile(const std::string& body, const std::string& name = "p.yaml") {
+    return dir_.write(name, "version: 1\nextends: [python3]\n" + body);
+  }
+
+  ProcessResult run(const std::string& profile_path, const std::vector<std::string>& command,
+                    const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> args{"run", "--profile", profile_path};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.push_back("--");
+    args.insert(args.end(), command.begin(), command.end());
+    return run_sandlock(args);
+  }
+
+  // Runs the probe op under the profile; returns its one-line answer ("ok", "errno 13").
+  std::string probe(const std::string& profile_path, const std::vector<std::string>& op,
+                    const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> cmd{kPython, "-c", probe_code_};
+    cmd.insert(cmd.end(), op.begin(), op.end());
+    last_ = run(profile_path, cmd, flags);
+    std::string out = last_.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+  const ProcessResult& last() const { return last_; }
+
+  TempDir dir_;
+  std::string probe_code_;
+  ProcessResult last_;
+};
+
+// A TCP listener on 127.0.0.1 (or `ip`) at an ephemeral port; connections queue in the
+// backlog, so a connect succeeds without an accept loop.
+class Listener {
+ public:
+  explicit Listener(const char* ip = "127.0.0.1", int family = AF_INET);
+  ~Listener();
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace sandlock::testing
