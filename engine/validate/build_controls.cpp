@@ -6,7 +6,7 @@
 #include "engine/kernel/syscall_groups.h"
 #include "engine/util/text.h"
 #include "engine/validate/key_path.h"
-#include "engine/validate/suggest.h"
+#include "engine/util/text.h"
 #include "engine/validate/profile_builder.h"
 #include "engine/validate/quantity.h"
 
@@ -70,14 +70,14 @@ void ProfileBuilder::protections(const Node& prot, Profile& p) {
     if (!id) {
       const auto names = protection_names();
       error("protection.unknown", e.key_mark, path, "unknown protection '" + e.key + "'",
-            suggest(e.key, std::span<const std::string>(names)));
+            did_you_mean(e.key, std::span<const std::string>(names)));
       continue;
     }
     if (e.value.kind != Node::Kind::String) continue;
     const auto state = protection_state_by_name(e.value.text);
     if (!state) {
       const std::vector<std::string> states = {"strict", "degradable", "disabled"};
-      std::string hint = suggest(e.value.text, std::span<const std::string>(states));
+      std::string hint = did_you_mean(e.value.text, std::span<const std::string>(states));
       error("protection.state", e.value.mark, path, "unknown state '" + e.value.text + "' for " + e.key,
             hint.empty() ? "expected strict, degradable or disabled" : hint);
       continue;
@@ -104,13 +104,13 @@ void ProfileBuilder::syscalls(const Node& sys, Profile& p) {
         if (syscall_group_by_name(name)) return out->push_back({name, where(item.mark)});
         const auto names = group_names();
         return error("syscall.unknown-group", item.mark, path, "unknown syscall group '" + name + "'",
-                     suggest(name, std::span<const std::string>(names)));
+                     did_you_mean(name, std::span<const std::string>(names)));
       }
       if (seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR)
         return out->push_back({name, where(item.mark)});
       const auto names = syscall_names();
       error("syscall.unknown", item.mark, path, "unknown syscall '" + name + "'",
-            suggest(name, std::span<const std::string>(names)));
+            did_you_mean(name, std::span<const std::string>(names)));
     });
   }
 }

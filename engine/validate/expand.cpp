@@ -1,14 +1,13 @@
 #include "engine/validate/expand.h"
 
-#include <array>
 #include <vector>
 
+#include "engine/util/text.h"
 #include "engine/util/text.h"
 
 namespace sandlock {
 namespace {
 
-constexpr std::array<std::string_view, 4> kVariableNames = {"HOME", "PWD", "TMPDIR", "env:NAME"};
 
 std::nullopt_t fail(TextError& error, std::string code, std::string message, std::string hint, std::size_t offset) {
   error = TextError{std::move(code), std::move(message), std::move(hint), offset};
@@ -40,7 +39,8 @@ std::optional<std::string> resolve(std::string_view body, const ExpandEnv& env, 
     if (auto v = lookup(env, body)) return v;
     return fail(error, "var.unset", "variable '" + std::string(body) + "' is not set", {}, at);
   }
-  std::string hint = did_you_mean(body, std::span<const std::string_view>(kVariableNames));
+  const std::vector<std::string> known = {"${HOME}", "${PWD}", "${TMPDIR}"};
+  std::string hint = did_you_mean("${" + std::string(body) + "}", known);
   if (hint.empty()) hint = "environment variables are written ${env:" + std::string(body) + "}";
   return fail(error, "var.unknown", "unknown variable '${" + std::string(body) + "}'", hint, at);
 }

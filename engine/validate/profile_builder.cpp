@@ -103,7 +103,11 @@ void ProfileBuilder::program(const Node& prog, Profile& p) {
     }
     if (value) out.exec = Located<std::string>{*value, where(exec->mark)};
   }
-  for (const auto& arg : strings(prog.find("args"), "program.args")) out.args.push_back(arg.value);
+  // Arguments are strings like any other: variables expand (`$$` for a literal `$`).
+  if (const Node* args = prog.find("args"); args && args->kind == Node::Kind::Seq)
+    for (std::size_t i = 0; i < args->items.size(); ++i)
+      if (args->items[i].kind == Node::Kind::String)
+        if (auto value = expanded(args->items[i], "program.args[" + std::to_string(i) + "]")) out.args.push_back(*value);
   if (const Node* env = prog.find("env"); env && env->kind == Node::Kind::Map) {
     for (const auto& e : env->entries) {
       if (e.value.kind != Node::Kind::String) continue;

@@ -12,7 +12,7 @@
 
 #include "engine/util/text.h"
 #include "engine/validate/key_path.h"
-#include "engine/validate/suggest.h"
+#include "engine/util/text.h"
 #include "engine/validate/profile.h"
 #include "engine/validate/schema_view.h"
 
@@ -157,7 +157,7 @@ class ErrorMapper {
       else
         add("schema.unknown-key", e.key_mark, path,
             "unknown key '" + e.key + "'" + (s.key_path.empty() ? " at top level" : " in " + s.key_path),
-            suggest(e.key, std::span<const std::string>(names)));
+            did_you_mean(e.key, std::span<const std::string>(names)));
     }
     for (const auto& name : SchemaView::required_names(s.alts)) {
       if (s.node->find(name)) continue;
@@ -179,7 +179,7 @@ class ErrorMapper {
       std::vector<std::string> names;
       for (const auto& v : *values)
         if (v.is_string()) names.push_back(v.get<std::string>());
-      std::string hint = suggest(text, std::span<const std::string>(names));
+      std::string hint = did_you_mean(text, std::span<const std::string>(names));
       if (hint.empty()) hint = "expected one of: " + join(names, ", ");
       add("schema.enum", s.mark, s.key_path, "unknown value '" + text + "'", hint);
       return;

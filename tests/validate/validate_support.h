@@ -6,6 +6,7 @@
 
 #include "engine/parse/document.h"
 #include "engine/validate/profile.h"
+#include "tests/support/test_paths.h"
 
 namespace sandlock::testing {
 
