@@ -41,8 +41,8 @@ ParseResult parse_text(std::string_view text, const std::string& file, SourceFor
 }
 
 std::optional<Mark> find_invalid_utf8(std::string_view text) {
-  auto found = parse_detail::locate_invalid_utf8(text);
-  return found ? std::optional<Mark>(found->mark) : std::nullopt;
+  auto offset = parse_detail::find_invalid_utf8_offset(text);
+  return offset ? std::optional<Mark>(parse_detail::LineIndex(text).mark_at(*offset)) : std::nullopt;
 }
 
 }  // namespace sandlock

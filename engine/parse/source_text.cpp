@@ -57,16 +57,10 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::optional<BadByte> locate_invalid_utf8(std::string_view text) {
-  Mark at{1, 1};
+std::optional<std::size_t> find_invalid_utf8_offset(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) return BadByte{at, i};
-    if (text[i] == '\n') {
-      at = {at.line + 1, 1};
-    } else {
-      ++at.column;
-    }
+    if (length == 0) return i;
     i += length;
   }
   return std::nullopt;
@@ -74,18 +68,12 @@ std::optional<BadByte> locate_invalid_utf8(std::string_view text) {
 
 // YAML and TOML forbid C0 controls other than tab and line breaks, and DEL; yaml-cpp would
 // instead take NUL bytes as a sign of UTF-16/32 and read the text in another encoding.
-std::optional<BadByte> find_control_character(std::string_view text) {
-  Mark at{1, 1};
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return BadByte{at, i};
-    if (c == '\n') {
-      at = {at.line + 1, 1};
-    } else if (!is_continuation(c)) {
-      ++at.column;
-    }
-  }
-  return std::nullopt;
+std::optional<std::size_t> find_control_character(std::string_view text) {
+  auto bad = std::find_if(text.begin(), text.end(), [](char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  });
+  return bad == text.end() ? std::nullopt : std::optional<std::size_t>(bad - text.begin());
 }
 
 PreparedSource prepare_source(std::string_view text, const std::string& file, const ParseLimits& limits) {
@@ -95,46 +83,70 @@ PreparedSource prepare_source(std::string_view text, const std::string& file, co
                                 std::to_string(limits.max_bytes))};
   }
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  if (auto bad = locate_invalid_utf8(text)) {
-    return {{}, parse_error("doc.utf8", file, bad->mark, {},
-                            "invalid UTF-8 byte " + hex_byte(static_cast<unsigned char>(text[bad->offset])))};
+  auto byte_at = [&](std::size_t offset) { return hex_byte(static_cast<unsigned char>(text[offset])); };
+  if (auto bad = find_invalid_utf8_offset(text)) {
+    return {{}, parse_error("doc.utf8", file, LineIndex(text).mark_at(*bad), {}, "invalid UTF-8 byte " + byte_at(*bad))};
   }
   if (auto control = find_control_character(text)) {
-    return {{}, parse_error("doc.control-char", file, control->mark, {},
-                            "control character " + hex_byte(static_cast<unsigned char>(text[control->offset])) +
-                                " is not allowed (YAML and TOML both forbid it)")};
+    return {{}, parse_error("doc.control-char", file, LineIndex(text).mark_at(*control), {},
+                            "control character " + byte_at(*control) + " is not allowed (YAML and TOML both forbid it)")};
   }
   return {text, std::nullopt};
 }
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   line_starts_.push_back(0);
+  std::size_t code_points = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i % kBlock == 0) block_code_points_.push_back(code_points);
+    if (!is_continuation(static_cast<unsigned char>(text[i]))) ++code_points;
     if (text[i] == '\n') line_starts_.push_back(i + 1);
   }
+  block_code_points_.push_back(code_points);  // for offset == text.size() on a block boundary
+}
+
+std::size_t LineIndex::code_points_before(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  std::size_t block = offset / kBlock;
+  std::size_t count = block_code_points_[block];
+  for (std::size_t i = block * kBlock; i < offset; ++i) {
+    if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++count;
+  }
+  return count;
+}
+
+Mark LineIndex::mark_at(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const std::size_t line = static_cast<std::size_t>(next_line - line_starts_.begin());  // 1-based
+  const std::size_t start = line_starts_[line - 1];
+  return {static_cast<int>(line), static_cast<int>(code_points_before(offset) - code_points_before(start)) + 1};
 }
 
 Mark LineIndex::mark_from_bytes(int line0, int byte_column0) const {
   if (line0 < 0 || byte_column0 < 0) return {};
   if (static_cast<std::size_t>(line0) >= line_starts_.size()) return {line0 + 1, byte_column0 + 1};
-  std::size_t start = line_starts_[static_cast<std::size_t>(line0)];
-  std::size_t end = std::min(text_.size(), start + static_cast<std::size_t>(byte_column0));
-  int chars = 0;
-  for (std::size_t i = start; i < end; ++i) {
-    if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++chars;
-  }
+  const std::size_t start = line_starts_[static_cast<std::size_t>(line0)];
+  const std::size_t target = start + static_cast<std::size_t>(byte_column0);
+  const std::size_t end = std::min(text_.size(), target);
   // Columns past the end of the text (yaml-cpp's end-of-stream marks) keep their byte distance.
-  chars += static_cast<int>(start + static_cast<std::size_t>(byte_column0) - end);
-  return {line0 + 1, chars + 1};
+  const std::size_t chars = code_points_before(end) - code_points_before(start) + (target - end);
+  return {line0 + 1, static_cast<int>(chars) + 1};
 }
 
 std::size_t LineIndex::offset_of(int line1, int column1) const {
   if (line1 < 1) return 0;
   if (static_cast<std::size_t>(line1) > line_starts_.size()) return text_.size();
-  std::size_t i = line_starts_[static_cast<std::size_t>(line1 - 1)];
-  for (int col = 1; col < column1 && i < text_.size(); ++col) {
+  const std::size_t start = line_starts_[static_cast<std::size_t>(line1 - 1)];
+  const std::size_t wanted = code_points_before(start) + static_cast<std::size_t>(std::max(column1, 1) - 1);
+  // The last block starting with no more than `wanted` code points before it, then walk.
+  auto after = std::upper_bound(block_code_points_.begin(), block_code_points_.end(), wanted);
+  std::size_t block = static_cast<std::size_t>(after - block_code_points_.begin()) - 1;
+  std::size_t i = std::max(start, std::min(block * kBlock, text_.size()));
+  std::size_t count = code_points_before(i);
+  while (i < text_.size() && (count < wanted || is_continuation(static_cast<unsigned char>(text_[i])))) {
+    if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++count;
     ++i;
-    while (i < text_.size() && is_continuation(static_cast<unsigned char>(text_[i]))) ++i;
   }
   return i;
 }

@@ -16,15 +16,10 @@ struct ParseAbort {
   Diagnostic diagnostic;
 };
 
-// A byte that makes the text unreadable: where an editor shows it, and its offset.
-struct BadByte {
-  Mark mark;
-  std::size_t offset;
-};
-// The first ill-formed UTF-8 sequence.
-std::optional<BadByte> locate_invalid_utf8(std::string_view text);
-// The first control character other than tab, CR and LF (text must be valid UTF-8).
-std::optional<BadByte> find_control_character(std::string_view text);
+// Byte offset of the first ill-formed UTF-8 sequence.
+std::optional<std::size_t> find_invalid_utf8_offset(std::string_view text);
+// Byte offset of the first control character other than tab, CR and LF.
+std::optional<std::size_t> find_control_character(std::string_view text);
 
 // The text a reader should see: the BOM is gone, size and encoding are checked.
 struct PreparedSource {
@@ -39,14 +34,22 @@ PreparedSource prepare_source(std::string_view text, const std::string& file, co
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
+  // Byte offset → 1-based line and character column.
+  Mark mark_at(std::size_t offset) const;
   // 0-based line and byte column (yaml-cpp's Mark) → 1-based line and character column.
   Mark mark_from_bytes(int line0, int byte_column0) const;
   // 1-based line and character column → byte offset into the text (clamped to the text).
   std::size_t offset_of(int line1, int column1) const;
 
  private:
+  // Code points before byte `offset`, in O(kBlock): a one-line file with a million values
+  // must not make every lookup walk the line from its start.
+  std::size_t code_points_before(std::size_t offset) const;
+  static constexpr std::size_t kBlock = 64;
+
   std::string_view text_;
   std::vector<std::size_t> line_starts_;
+  std::vector<std::size_t> block_code_points_;  // code points before byte i * kBlock
 };
 
 // Counts nodes and nesting against ParseLimits; throws ParseAbort when either is exceeded.

@@ -1,35 +1,26 @@
 #include "engine/parse/toml_prescan.h"
 
+#include <algorithm>
 #include <cctype>
+
+#include "engine/parse/source_text.h"
 
 namespace sandlock::parse_detail {
 
 namespace {
 
-// Walks the text once, keeping the line and character column of the cursor.
 class Cursor {
  public:
   explicit Cursor(std::string_view text) : text_(text) {}
   bool done() const { return pos_ >= text_.size(); }
-  char peek(std::size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
+  char peek() const { return done() ? '\0' : text_[pos_]; }
   bool looking_at(std::string_view s) const { return text_.substr(pos_).starts_with(s); }
-  Mark mark() const { return at_; }
-  void advance() {
-    if (text_[pos_] == '\n') {
-      at_ = {at_.line + 1, 1};
-    } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
-      ++at_.column;
-    }
-    ++pos_;
-  }
-  void advance(std::size_t n) {
-    for (std::size_t i = 0; i < n && !done(); ++i) advance();
-  }
+  std::size_t offset() const { return pos_; }
+  void advance(std::size_t n = 1) { pos_ = std::min(text_.size(), pos_ + n); }
 
  private:
   std::string_view text_;
   std::size_t pos_ = 0;
-  Mark at_{1, 1};
 };
 
 bool is_bare_key_char(char c) {
@@ -64,8 +55,8 @@ std::optional<Mark> find_overlong_dotted_key(std::string_view text, int max_part
   Cursor c(text);
   int parts = 0;               // parts of the dotted chain being read
   bool after_dot = false;      // the chain ended in '.', the next part may follow
-  Mark chain_start;
-  auto part = [&](Mark at) {
+  std::size_t chain_start = 0;
+  auto part = [&](std::size_t at) {
     if (parts == 0 || !after_dot) {
       parts = 0;
       chain_start = at;
@@ -80,10 +71,10 @@ std::optional<Mark> find_overlong_dotted_key(std::string_view text, int max_part
     } else if (ch == '#') {
       while (!c.done() && c.peek() != '\n') c.advance();
     } else if (ch == '"' || ch == '\'') {
-      part(c.mark());
+      part(c.offset());
       skip_string(c);
     } else if (is_bare_key_char(ch)) {
-      part(c.mark());
+      part(c.offset());
       while (is_bare_key_char(c.peek())) c.advance();
     } else if (ch == '.' && parts > 0 && !after_dot) {
       after_dot = true;
@@ -93,7 +84,7 @@ std::optional<Mark> find_overlong_dotted_key(std::string_view text, int max_part
       after_dot = false;
       c.advance();
     }
-    if (parts > max_parts) return chain_start;
+    if (parts > max_parts) return LineIndex(text).mark_at(chain_start);
   }
   return std::nullopt;
 }

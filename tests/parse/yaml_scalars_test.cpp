@@ -103,15 +103,15 @@ TEST(YamlScalars, KeysKeepTheirSpelling) {
 }
 
 TEST(YamlScalars, EveryInt64RoundTrips) {
-  rc::check("decimal spelling of any int64 parses back to it", [](std::int64_t value) {
+  EXPECT_TRUE(rc::check("decimal spelling of any int64 parses back to it", [](std::int64_t value) {
     Node n = value_of(std::to_string(value));
     RC_ASSERT(n.kind == Node::Kind::Int);
     RC_ASSERT(n.integer == value);
-  });
+  }));
 }
 
 TEST(YamlScalars, QuotedTextIsAlwaysAString) {
-  rc::check("any printable ASCII text in double quotes is that string", [] {
+  EXPECT_TRUE(rc::check("any printable ASCII text in double quotes is that string", [] {
     std::string text = *rc::gen::container<std::string>(rc::gen::inRange<char>(0x20, 0x7F));
     std::string escaped;
     for (char c : text) {
@@ -121,7 +121,7 @@ TEST(YamlScalars, QuotedTextIsAlwaysAString) {
     Node n = value_of("\"" + escaped + "\"");
     RC_ASSERT(n.kind == Node::Kind::String);
     RC_ASSERT(n.text == text);
-  });
+  }));
 }
 
 }  // namespace
