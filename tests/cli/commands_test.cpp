@@ -1,0 +1,126 @@
+// The review-side commands through the real binary: validate, compile --emit, explain,
+// check, schema — exit codes and the exact shape of their output.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+#include "tests/support/test_paths.h"
+
+namespace sandlock::testing {
+namespace {
+
+TEST(ValidateCommand, ShippedPoliciesAreValid) {
+  auto r = run_sandlock({"validate", policies_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("web.yaml: ok"), std::string::npos);
+}
+
+TEST(ValidateCommand, ReportsEveryErrorWithPositionAndExitsOne) {
+  TempDir dir;
+  const auto bad = dir.write("bad.yaml",
+                             "version: 1\nfilesystem:\n  raed: [/etc]\nnetwork:\n  allow: [\"tcp://1.2.3.4:70000\"]\n"
+                             "protections:\n  signal-scope: stirct\n");
+  auto r = run_sandlock({"validate", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(bad + ":3:3: error: unknown key 'raed' in filesystem"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean 'read'?"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(bad + ":5:11:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(bad + ":7:17:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean 'strict'?"), std::string::npos) << r.out;
+
+  r = run_sandlock({"validate", "--format", "github", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("::error file=" + bad + ",line=3,col=3"), std::string::npos) << r.out;
+
+  r = run_sandlock({"validate", "--format", "json", bad});
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["errors"].get<int>(), 3);
+}
+
+TEST(ValidateCommand, DirectoryMixesValidAndInvalid) {
+  TempDir dir;
+  dir.write("good.toml", "version = 1\n[filesystem]\nread = [\"/etc\"]\n");
+  dir.write("sub/bad.yml", "version: 2\n");
+  dir.write("notes.txt", "not a profile");
+  auto r = run_sandlock({"validate", dir.path()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("good.toml: ok"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sub/bad.yml:1:10: error: version must be 1, got 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("2 profile(s) checked: 1 valid, 1 invalid"), std::string::npos) << r.err;
+}
+
+TEST(CompileCommand, LandlockPlanHasTheDocumentedKeys) {
+  auto r = run_sandlock({"compile", policies_dir() + "/demo.yaml", "--emit", "landlock", "--abi", "6"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["abi"], 6);
+  EXPECT_EQ(j["ruleset"]["handled_access_fs"], 0xffff);
+  EXPECT_EQ(j["ruleset"]["handled_access_net"], 3);
+  EXPECT_EQ(j["ruleset"]["scoped"], 3);
+  EXPECT_TRUE(j["path_rules"].is_array());
+  EXPECT_TRUE(j["net_rules"].is_array());
+  EXPECT_EQ(j["restrict_flags"], 0);
+  EXPECT_EQ(j["protections"]["signal-scope"], "active");
+}
+
+TEST(CompileCommand, StrictProtectionUnavailableExitsOneWithTheLoweringError) {
+  TempDir dir;
+  const auto p = dir.write("p.yaml", "version: 1\nprotections:\n  fs-truncate: degradable\n");
+  auto r = run_sandlock({"compile", p, "--emit", "landlock", "--abi", "3"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("protection net-tcp is strict but the target Landlock ABI is 3 (needs 4)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("protection signal-scope is strict but the target Landlock ABI is 3 (needs 6)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("fs-truncate is strict"), std::string::npos) << r.err;
+}
+
+TEST(CompileCommand, GraphIsByteIdenticalAcrossRuns) {
+  auto a = run_sandlock({"compile", policies_dir() + "/web.yaml", "--emit", "graph"});
+  auto b = run_sandlock({"compile", policies_dir() + "/web.yaml", "--emit", "graph"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  const auto j = nlohmann::json::parse(a.out);
+  EXPECT_EQ(j["name"], "web");
+  EXPECT_EQ(j["network"]["mode"], "none");
+}
+
+TEST(CompileCommand, SeccompPfcNamesTheDefaultDenials) {
+  auto r = run_sandlock({"compile", policies_dir() + "/demo.yaml", "--emit", "seccomp-pfc"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* s : {"unshare", "mount", "ptrace", "bpf", "io_uring_setup", "kexec_load"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST(ExplainCommand, ShowsMatrixLowestAbiAndProvenance) {
+  auto r = run_sandlock({"explain", policies_dir() + "/demo.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Lowest ABI that runs this profile as written: 5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("at ABI 5 it loses:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/etc/shadow"), std::string::npos);
+  EXPECT_NE(r.out.find("demo.yaml:"), std::string::npos);
+  EXPECT_NE(r.out.find("via"), std::string::npos) << "grants from bases name the extends chain";
+  auto j = run_sandlock({"explain", "--json", policies_dir() + "/demo.yaml"});
+  const auto json = nlohmann::json::parse(j.out);
+  EXPECT_EQ(json["lowest_abi"], 5);
+  EXPECT_EQ(json["protections"]["signal-scope"]["abi"]["5"], "degraded");
+  EXPECT_EQ(json["protections"]["net-tcp"]["abi"]["3"], "unavailable");
+}
+
+TEST(CheckCommand, ReportsThisKernel) {
+  auto r = run_sandlock({"check", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["landlock_abi"].get<int>(), 1);
+}
+
+TEST(SchemaCommand, PrintsTheEmbeddedSchema) {
+  auto r = run_sandlock({"schema"});
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["$schema"], "http://json-schema.org/draft-07/schema#");
+  EXPECT_EQ(r.out, read_file(source_dir() + "/schema/sandlock-profile.schema.json") +
+                       (read_file(source_dir() + "/schema/sandlock-profile.schema.json").back() == '\n' ? "" : "\n"));
+}
+
+}  // namespace
+}  // namespace sandlock::testing
