@@ -15,15 +15,6 @@ namespace {
 using namespace sandlock;
 using Clock = std::chrono::steady_clock;
 
-class MemoryReader : public SourceReader {
- public:
-  std::map<std::string, std::string> files;
-  std::optional<std::string> read(const std::string& path) override {
-    auto it = files.find(path);
-    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-};
-
 // Every path is a directory with no entries: lowering never touches the disk.
 class EmptyFsView : public FsView {
  public:
@@ -55,7 +46,7 @@ int main(int argc, char** argv) {
   std::printf("%-10s %12s %12s %10s\n", "entries", "compile ms", "lower ms", "rules");
   double base = 0;
   for (int n : {10000, 100000}) {
-    MemoryReader reader;
+    MemorySourceReader reader;
     reader.files["/bench/big.yaml"] = generate_profile(n);
     CompileOptions options;
     options.env.pwd = "/bench";

@@ -16,6 +16,12 @@ std::optional<std::string> DiskSourceReader::read(const std::string& path) {
   return out.str();
 }
 
+std::optional<std::string> MemorySourceReader::read(const std::string& path) {
+  auto it = files.find(path);
+  if (it == files.end()) return std::nullopt;
+  return it->second;
+}
+
 CompileResult compile_text(const std::string& text, const std::string& file, const CompileOptions& options,
                            SourceReader& reader) {
   CompileResult result;

@@ -91,6 +91,13 @@ class DiskSourceReader : public SourceReader {
   std::optional<std::string> read(const std::string& path) override;
 };
 
+// Files held in memory by path: for tests, benchmarks, fuzzers and `git show` revisions.
+class MemorySourceReader : public SourceReader {
+ public:
+  std::map<std::string, std::string> files;
+  std::optional<std::string> read(const std::string& path) override;
+};
+
 struct CompileOptions {
   // Search path for `extends` names, in order: --policy-path dirs, then SANDLOCK_POLICY_PATH;
   // the profile's own directory and then `shipped_policies` are searched after these.

@@ -11,16 +11,6 @@
 namespace sandlock {
 namespace {
 
-class MemoryReader : public SourceReader {
- public:
-  std::map<std::string, std::string> files;
-  std::optional<std::string> read(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::nullopt;
-    return it->second;
-  }
-};
-
 class ComposeTest : public ::testing::Test {
  protected:
   CompileResult compile(const std::string& path) {
@@ -33,7 +23,7 @@ class ComposeTest : public ::testing::Test {
     for (const auto& d : r.diagnostics) s += d.where.file + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message + "\n";
     return s;
   }
-  MemoryReader reader_;
+  MemorySourceReader reader_;
   CompileOptions options_;
 };
 

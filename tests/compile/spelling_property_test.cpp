@@ -11,15 +11,6 @@
 namespace sandlock {
 namespace {
 
-class MemoryReader : public SourceReader {
- public:
-  std::map<std::string, std::string> files;
-  std::optional<std::string> read(const std::string& path) override {
-    auto it = files.find(path);
-    return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-};
-
 struct GenProfile {
   std::map<std::string, std::vector<std::string>> filesystem;  // read/exec/write/deny → paths
   std::vector<std::string> allow;
@@ -122,7 +113,7 @@ std::string without_positions(const std::string& json) {
 TEST(SpellingProperty, YamlAndTomlCompileToIdenticalGraphs) {
   const bool ok = rc::check("yaml graph == toml graph", [] {
     const GenProfile p = *gen_profile();
-    MemoryReader reader;
+    MemorySourceReader reader;
     reader.files["/p/gen.yaml"] = to_yaml(p);
     reader.files["/p/gen.toml"] = to_toml(p);
     CompileOptions options;
