@@ -25,6 +25,11 @@ bool DiskFsView::is_directory(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+bool DiskFsView::is_symlink(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 bool DiskFsView::exists(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0;

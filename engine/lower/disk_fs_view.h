@@ -11,6 +11,7 @@ class DiskFsView : public FsView {
   std::optional<std::vector<std::string>> list(const std::string& dir) override;  // sorted, no . or ..
   bool is_directory(const std::string& path) override;
   bool exists(const std::string& path) override;
+  bool is_symlink(const std::string& path) override;  // lstat
 };
 
 }  // namespace sandlock

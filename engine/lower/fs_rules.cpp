@@ -77,7 +77,7 @@ class FsRuleBuilder {
         only_denied_files = false;
         carve(*child, p, acc | (child->access & handled_));
       } else {
-        add(p, acc, nullptr);
+        if (!fs_.is_symlink(p)) add(p, acc, nullptr);  // a link's target is not under x: no rule
         if (child) visit(*child, p);  // its own grant and its subtree's, on top
       }
     }

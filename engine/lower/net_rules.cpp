@@ -106,47 +106,74 @@ class NetLowerer {
     return connect_all && covers_all_ports(g_.bind);
   }
 
-  void decide_supervisor() {
-    const auto host_or_non_tcp = [](const NetDest& d) {
-      return d.target.kind != NetTarget::Kind::Any || has_non_tcp(d);
+  // UDP and ICMP both allowed to every host and port: nothing non-TCP to enforce.
+  bool non_tcp_allows_everything() const {
+    const auto everywhere = [&](unsigned proto) {
+      return std::any_of(g_.net_allow.begin(), g_.net_allow.end(), [&](const NetDest& d) {
+        return (d.protos & proto) && d.target.kind == NetTarget::Kind::Any && (proto == kProtoIcmp || all_ports(d));
+      });
     };
+    return g_.net_mode == NetMode::Allow && everywhere(kProtoUdp) && everywhere(kProtoIcmp);
+  }
+
+  // Landlock narrows TCP by port only: a host or CIDR is the supervisor's; without
+  // net-tcp, all of TCP is (unless it allows everything).
+  bool tcp_supervised(const NetDest& d) const {
+    if (!is_tcp(d)) return false;
+    return active_ ? d.target.kind != NetTarget::Kind::Any : !tcp_allows_everything();
+  }
+
+  bool non_tcp_supervised(const NetDest& d) const { return has_non_tcp(d) && !non_tcp_everything_; }
+
+  void decide_supervisor() {
+    non_tcp_everything_ = non_tcp_allows_everything();
     const bool any_non_tcp = std::any_of(g_.net_allow.begin(), g_.net_allow.end(), has_non_tcp);
-    out_.needs_supervisor = g_.net_mode == NetMode::DenyList ||
-                            (g_.net_mode == NetMode::Allow &&
-                             std::any_of(g_.net_allow.begin(), g_.net_allow.end(), host_or_non_tcp)) ||
-                            (!active_ && !tcp_allows_everything());
+    // No network at all: without Landlock's TCP control, seccomp refuses the sockets
+    // themselves (a bind list still needs inet sockets, so that case stays supervised).
+    out_.deny_inet_sockets = g_.net_mode == NetMode::None && !active_ && g_.bind.empty();
+    out_.needs_supervisor =
+        g_.net_mode == NetMode::DenyList || (!active_ && !tcp_allows_everything() && !out_.deny_inet_sockets) ||
+        (g_.net_mode == NetMode::Allow && std::any_of(g_.net_allow.begin(), g_.net_allow.end(), [&](const NetDest& d) {
+           return tcp_supervised(d) || non_tcp_supervised(d);
+         }));
     // Without Landlock's bind control, only the supervisor can keep a bind list.
     out_.notify_bind = !active_ && !covers_all_ports(g_.bind);
-    // Landlock only knows TCP: when no UDP/ICMP destination is allowed and nothing else
-    // watches the sockets, seccomp refuses the other inet socket kinds (fail closed).
-    out_.deny_non_tcp_sockets = g_.net_mode != NetMode::DenyList && !any_non_tcp;
+    // Landlock only knows TCP: when no UDP/ICMP destination is allowed, seccomp refuses
+    // the other inet socket kinds instead (fail closed).
+    out_.deny_non_tcp_sockets = g_.net_mode != NetMode::DenyList && !any_non_tcp && !out_.deny_inet_sockets;
+    // Datagram sockets are allowed (the supervisor checks them); raw and exotic kinds never.
+    out_.stream_or_dgram_only = !out_.deny_non_tcp_sockets && !out_.deny_inet_sockets;
   }
 
   std::string mechanism_for(const NetDest& d) const {
-    if (!is_tcp(d) || !active_) return "supervisor";
-    const bool by_landlock = !all_ports(d);  // Landlock narrows the ports
-    const bool by_supervisor = d.target.kind != NetTarget::Kind::Any || has_non_tcp(d);
-    if (by_landlock && by_supervisor) return "landlock+supervisor";
-    if (by_supervisor) return "supervisor";
-    return "landlock";
+    const bool supervisor = tcp_supervised(d) || non_tcp_supervised(d);
+    // Landlock narrows the ports, or (every port) is all there is to it.
+    const bool landlock = is_tcp(d) && active_ && (!all_ports(d) || !tcp_supervised(d));
+    if (landlock && supervisor) return "landlock+supervisor";
+    if (landlock) return "landlock";
+    return supervisor ? "supervisor" : "none (allows everything)";
   }
 
   void describe() {
     if (g_.net_mode == NetMode::None)
-      out_.enforcement.push_back({"no network (tcp)", active_ ? "landlock" : "supervisor"});
+      out_.enforcement.push_back(
+          {"no network (tcp)", active_ ? "landlock" : out_.deny_inet_sockets ? "seccomp" : "supervisor"});
     if (g_.net_mode == NetMode::Allow)
       for (const NetDest& d : g_.net_allow) out_.enforcement.push_back({"allow " + dest_text(d), mechanism_for(d)});
     if (g_.net_mode == NetMode::DenyList)
       for (const NetDest& d : g_.net_deny) out_.enforcement.push_back({"deny " + dest_text(d), "supervisor"});
-    for (const PortRange& r : g_.bind)
-      out_.enforcement.push_back({"bind " + ports_text({r}), active_ ? "landlock" : "supervisor"});
+    const std::string bind_by = covers_all_ports(g_.bind) ? "none (allows everything)" : active_ ? "landlock" : "supervisor";
+    for (const PortRange& r : g_.bind) out_.enforcement.push_back({"bind " + ports_text({r}), bind_by});
     if (out_.deny_non_tcp_sockets)
       out_.enforcement.push_back({"no udp, icmp, raw or sctp inet sockets", "seccomp"});
+    if (out_.deny_inet_sockets) out_.enforcement.push_back({"no inet sockets", "seccomp"});
+    if (out_.stream_or_dgram_only) out_.enforcement.push_back({"no raw or sctp inet sockets", "seccomp"});
   }
 
   const PolicyGraph& g_;
   const bool active_;
   NetLowering out_;
+  bool non_tcp_everything_ = false;
   std::map<std::uint16_t, std::uint64_t> by_port_;
 };
 

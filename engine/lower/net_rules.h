@@ -13,12 +13,20 @@ namespace sandlock {
 inline constexpr std::size_t kPortExpansionWarnAt = 1000;
 
 struct NetLowering {
+  // The ABI's TCP rights when net-tcp is Active, else 0. The one exception to "every Active
+  // protection's bits are handled": a right whose policy allows every port (connect: a
+  // destination with all ports, or a deny list; bind: `*`) is left unhandled, since
+  // Landlock filters by port only and cannot narrow it; hosts are the supervisor's.
   std::uint64_t handled_access_net = 0;
   std::vector<LandlockNetRule> rules;  // sorted by port, connect and bind merged per port
   bool needs_supervisor = false;
   // The seccomp side of the network policy, for lower_seccomp.
   bool notify_bind = false;          // bind restricted but Landlock cannot do it
   bool deny_non_tcp_sockets = false;  // no UDP/ICMP allowed: refuse non-TCP inet sockets
+  // No network and no Landlock TCP control: refuse every inet socket (EACCES), no supervisor.
+  bool deny_inet_sockets = false;
+  // Supervised UDP/ICMP (or a deny list): inet sockets only as TCP streams or datagram sockets.
+  bool stream_or_dgram_only = false;
   std::vector<NetEnforcement> enforcement;
 };
 

@@ -81,6 +81,10 @@ class FsView {
   virtual std::optional<std::vector<std::string>> list(const std::string& dir) = 0;
   virtual bool is_directory(const std::string& path) = 0;
   virtual bool exists(const std::string& path) = 0;
+  // Whether `path` itself is a symbolic link (not followed). Deny carve-outs skip listed
+  // siblings that are: a rule opened through one lands on its target, which may lie
+  // outside the grant or be the denied path itself.
+  virtual bool is_symlink(const std::string& /*path*/) { return false; }
 };
 
 struct LowerTarget {

@@ -85,12 +85,23 @@ SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diag
   if (net.deny_non_tcp_sockets)
     append_with_why(rules, *argument_filter_rules(kInetNonTcpFilter),
                     "network: no UDP/ICMP destination is allowed and Landlock only sees TCP");
+  if (net.deny_inet_sockets)
+    append_with_why(rules, *argument_filter_rules(kInetSocketsFilter),
+                    "network: no network is allowed and Landlock cannot refuse TCP");
+  if (net.stream_or_dgram_only)
+    append_with_why(rules, *argument_filter_rules(kInetStreamOrDgramFilter),
+                    "network: the supervisor checks TCP, UDP and ping sockets only");
   if (net.needs_supervisor) {
     std::set<std::string> supervised(kSupervisedSyscalls.begin(), kSupervisedSyscalls.end());
     if (net.notify_bind) supervised.insert("bind");
     // A syscall the profile refuses outright keeps that rule (drop_covered keeps the first).
-    for (const std::string& name : supervised)
-      rules.push_back(plain(name, SeccompRule::Action::Notify, 0, "network: the supervisor checks destinations"));
+    for (const std::string& name : supervised) {
+      SeccompRule rule = plain(name, SeccompRule::Action::Notify, 0, "network: the supervisor checks destinations");
+      // send() is sendto without an address: only calls that carry one need checking, which
+      // keeps established connections free of per-packet supervision.
+      if (name == "sendto") rule.args.push_back({4, SeccompArgCmp::Op::Ne, 0, 0});
+      rules.push_back(std::move(rule));
+    }
   }
   SeccompPlan plan;
   plan.rules = drop_covered(std::move(rules));

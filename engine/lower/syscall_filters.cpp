@@ -81,17 +81,30 @@ Rules raw_sockets() {
           deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq(0, AF_PACKET)})};
 }
 
-// For AF_INET and AF_INET6: a kind other than SOCK_STREAM (kind ≠ 1 ⇔ bit 0 clear, or bit 0
-// and another bit set), or a stream protocol Landlock does not treat as TCP.
-Rules inet_non_tcp() {
-  constexpr std::array<std::pair<std::uint64_t, std::uint64_t>, 4> kNotStream{{{1, 0}, {3, 3}, {5, 5}, {9, 9}}};
+// (mask, value) pairs over the socket kind; a kind matching any pair is refused.
+using KindCubes = std::array<std::pair<std::uint64_t, std::uint64_t>, 4>;
+
+// For AF_INET and AF_INET6: a kind matching `refused_kinds`, or a stream protocol Landlock
+// and the supervisor do not treat as TCP.
+Rules inet_sockets_except(const KindCubes& refused_kinds) {
   constexpr std::array<std::uint64_t, 3> kOtherStreamProtocols{IPPROTO_SCTP, IPPROTO_MPTCP, 256 /* IPPROTO_SMC */};
   Rules out;
   for (std::uint64_t family : {AF_INET, AF_INET6}) {
-    for (auto [mask, value] : kNotStream) out.push_back(deny("socket", {eq(0, family), masked_eq(1, mask, value)}));
+    for (auto [mask, value] : refused_kinds) out.push_back(deny("socket", {eq(0, family), masked_eq(1, mask, value)}));
     for (std::uint64_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq(0, family), eq(2, proto)}));
   }
   return out;
+}
+
+// Kind ≠ SOCK_STREAM (1) ⇔ bit 0 clear, or bit 0 and another bit set.
+Rules inet_non_tcp() { return inet_sockets_except({{{1, 0}, {3, 3}, {5, 5}, {9, 9}}}); }
+
+// Kind ∉ {SOCK_STREAM, SOCK_DGRAM} ⇔ kind 0, bit 2 or bit 3 set, or bits 0 and 1 both set.
+Rules inet_stream_or_dgram() { return inet_sockets_except({{{0xf, 0}, {4, 4}, {8, 8}, {3, 3}}}); }
+
+// For AF_INET and AF_INET6: any socket at all, refused with EACCES like a destination denial.
+Rules inet_sockets() {
+  return {deny("socket", {eq(0, AF_INET)}, EACCES), deny("socket", {eq(0, AF_INET6)}, EACCES)};
 }
 
 struct FilterEntry {
@@ -99,7 +112,7 @@ struct FilterEntry {
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 7> kFilters{{
+constexpr std::array<FilterEntry, 9> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
@@ -107,6 +120,8 @@ constexpr std::array<FilterEntry, 7> kFilters{{
     {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
     {"socket:raw", raw_sockets},
     {kInetNonTcpFilter, inet_non_tcp},
+    {kInetSocketsFilter, inet_sockets},
+    {kInetStreamOrDgramFilter, inet_stream_or_dgram},
 }};
 
 constexpr auto kFilterNames = [] {

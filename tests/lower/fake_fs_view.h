@@ -1,5 +1,6 @@
 // An in-memory directory tree for lowering tests: paths ending in '/' are directories,
-// every ancestor of a listed path is a directory, "/" always exists.
+// paths ending in '@' are symbolic links, every ancestor of a listed path is a directory,
+// "/" always exists.
 #pragma once
 
 #include <initializer_list>
@@ -20,9 +21,11 @@ class FakeFsView : public FsView {
 
   void add(std::string path) {
     const bool dir = path.size() > 1 && path.back() == '/';
-    if (dir) path.pop_back();
+    const bool link = path.back() == '@';
+    if (dir || link) path.pop_back();
     if (dir) dirs_[path];
     else files_.insert(path);
+    if (link) links_.insert(path);
     for (std::string child = path; child != "/";) {  // register with every ancestor
       const auto slash = child.rfind('/');
       const std::string parent = slash == 0 ? "/" : child.substr(0, slash);
@@ -38,6 +41,7 @@ class FakeFsView : public FsView {
   }
   bool is_directory(const std::string& path) override { return dirs_.count(path) != 0; }
   bool exists(const std::string& path) override { return is_directory(path) || files_.count(path) != 0; }
+  bool is_symlink(const std::string& path) override { return links_.count(path) != 0; }
 
   // Every path in the tree, sorted (for properties that check each one).
   std::vector<std::string> all_paths() const {
@@ -48,7 +52,8 @@ class FakeFsView : public FsView {
 
  private:
   std::map<std::string, std::set<std::string>> dirs_;  // directory → entry names
-  std::set<std::string> files_;
+  std::set<std::string> files_;  // including links (they exist; their targets are not modelled)
+  std::set<std::string> links_;
 };
 
 }  // namespace sandlock::testing

@@ -114,6 +114,20 @@ TEST(LowerFsRules, SiblingKeepsItsOwnGrantAndSubtreeOnTop) {
                                                            {"/etc/ssl/certs", kFsWriteFile, true}}));
 }
 
+TEST(LowerFsRules, CarveOutSkipsSymlinkedSiblings) {
+  FakeFsView fs = small_tree();
+  fs.add("/etc/localtime@");    // → /usr/share/zoneinfo/...: outside the /etc grant
+  fs.add("/etc/shadow.lnk@");  // → /etc/shadow: the denied file itself
+  PolicyGraph g;
+  testing::grant(g, "/etc", kRead);
+  testing::deny(g, "/etc/shadow");
+  Diagnostics diags;
+  EXPECT_EQ(rules_of(g, fs, diags), (std::vector<RuleTuple>{{"/etc", kFsReadDir, true},
+                                                           {"/etc/hosts", kFsReadFile, false},
+                                                           {"/etc/passwd", kFsReadFile, false},
+                                                           {"/etc/ssl", kRead, true}}));
+}
+
 TEST(LowerFsRules, DenyWithoutAGrantedAncestorOnlyDropsRulesAtAndBelowIt) {
   FakeFsView fs = small_tree();
   PolicyGraph g;

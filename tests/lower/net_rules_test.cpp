@@ -63,6 +63,23 @@ TEST(LowerNet, AllowWithoutTcpDestinationsKeepsConnectHandledWithNoRules) {
   EXPECT_EQ(n.enforcement.at(0).mechanism, "supervisor");
 }
 
+TEST(LowerNet, UdpAndIcmpAllowedEverywhereNeedNoSupervisor) {
+  PolicyGraph g;
+  g.net_mode = NetMode::Allow;
+  g.net_allow = {dest(kProtoUdp | kProtoIcmp, {}), dest(kProtoUdp, {{53, 53}}, "dns.example")};
+  NetLowering n = lower_active(g);
+  EXPECT_FALSE(n.needs_supervisor);
+  EXPECT_FALSE(n.deny_non_tcp_sockets);
+  EXPECT_EQ(n.enforcement.at(0).rule, "allow udp+icmp://*:*");
+  EXPECT_EQ(n.enforcement.at(0).mechanism, "none (allows everything)");
+  EXPECT_EQ(n.enforcement.at(1).mechanism, "none (allows everything)");  // subsumed by the first
+
+  g.net_allow = {dest(kProtoUdp, {})};  // every UDP, but ICMP is still restricted
+  n = lower_active(g);
+  EXPECT_TRUE(n.needs_supervisor);
+  EXPECT_EQ(n.enforcement.at(0).mechanism, "supervisor");
+}
+
 TEST(LowerNet, EveryPortLeavesConnectUnhandled) {
   for (std::vector<PortRange> every : {std::vector<PortRange>{}, std::vector<PortRange>{kEvery},
                                        std::vector<PortRange>{{1, 65535}}}) {
