@@ -130,6 +130,97 @@ int main(int argc, char** argv, char** envp) {
     status = emit(cmd_check(kernel, check_json));
   });
 
+  // ---- reviewing policy repositories: diff, lint, test, query, convert (engine/review) ----
+  auto* diff = app.add_subcommand("diff", "What NEW grants that OLD did not (and the reverse), by meaning");
+  DiffCmdOptions diff_opts;
+  std::string diff_format = "text", diff_fail_on;
+  std::vector<std::string> diff_git;
+  int diff_abi = 0;
+  diff->add_option("old", diff_opts.old_spec, "Old profile: a file or REV:PATH (read with git show; bases from the working tree)");
+  diff->add_option("new", diff_opts.new_spec, "New profile: a file or REV:PATH");
+  diff->add_option("--git", diff_git, "REV [PATH...]: every profile changed since REV")->expected(1, -1);
+  diff->add_option("--abi", diff_abi, "Compare only the filesystem rights Landlock ABI N knows")->check(CLI::Range(1, 8));
+  diff->add_option("--format", diff_format, "Output format")->check(CLI::IsMember({"text", "markdown", "json"}));
+  diff->add_option("--fail-on", diff_fail_on, "Exit 1 when anything widens")->check(CLI::IsMember({"widen"}));
+  add_policy_path(diff);
+  diff->callback([&] {
+    if (!diff_git.empty()) {
+      diff_opts.git_rev = diff_git.front();
+      diff_opts.git_paths.assign(diff_git.begin() + 1, diff_git.end());
+      // `diff --git REV a b`: CLI11 may give the paths to the positionals.
+      for (const auto* p : {&diff_opts.old_spec, &diff_opts.new_spec})
+        if (!p->empty()) diff_opts.git_paths.push_back(*p);
+    } else if (diff_opts.old_spec.empty() || diff_opts.new_spec.empty()) {
+      std::cerr << "sandlock diff: give OLD and NEW, or --git REV [PATH...]\n";
+      status = 2;
+      return;
+    }
+    if (diff_abi) diff_opts.abi = diff_abi;
+    parse_diff_format(diff_format, diff_opts.format);
+    diff_opts.fail_on_widen = diff_fail_on == "widen";
+    diff_opts.compile = compile_options();
+    status = emit(cmd_diff(diff_opts, reader));
+  });
+
+  auto* lint = app.add_subcommand("lint", "Warn about risky or useless rules; score each profile's exposure (0..10)");
+  LintCmdOptions lint_opts;
+  std::string lint_format = "text";
+  double lint_threshold = -1;
+  lint->add_option("paths", lint_opts.paths, "Profile files or directories")->required();
+  lint->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json", "github", "sarif"}));
+  lint->add_option("--threshold", lint_threshold, "Exit 1 when a profile's exposure score is above SCORE")->check(CLI::Range(0.0, 10.0));
+  add_policy_path(lint);
+  lint->callback([&] {
+    parse_diag_format(lint_format, lint_opts.format);
+    if (lint_threshold >= 0) lint_opts.threshold = lint_threshold;
+    lint_opts.compile = compile_options();
+    DiskFsView fs;
+    status = emit(cmd_lint(lint_opts, reader, fs));
+  });
+
+  auto* test = app.add_subcommand("test", "Check the assertions in profiles' `tests` sections and NAME.test.yaml sidecars");
+  TestCmdOptions test_opts;
+  int test_abi = 0;
+  test->add_option("paths", test_opts.paths, "Profile files or directories")->required();
+  test->add_option("--abi", test_abi, "Evaluate at Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
+  test->add_flag("--live", test_opts.live, "Also perform each assertion inside a real sandbox (needs python3 in the profile)");
+  add_policy_path(test);
+  test->callback([&] {
+    if (test_abi) test_opts.abi = test_abi;
+    test_opts.compile = compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    status = emit(cmd_test(test_opts, reader, kernel, fs));
+  });
+
+  auto* query = app.add_subcommand("query", "Is an operation allowed by a profile, and which rule decides");
+  QueryCmdOptions query_opts;
+  int query_abi = 0;
+  query->add_option("profile", query_opts.profile, "Profile file")->required();
+  query->add_option("operation", query_opts.operation, "read, write, exec, connect or bind")
+      ->required()
+      ->check(CLI::IsMember({"read", "write", "exec", "connect", "bind"}));
+  query->add_option("target", query_opts.target, "PATH, IP:PORT or PORT")->required();
+  query->add_option("--abi", query_abi, "At Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
+  add_policy_path(query);
+  query->callback([&] {
+    if (query_abi) query_opts.abi = query_abi;
+    query_opts.compile = compile_options();
+    RealKernel kernel;
+    status = emit(cmd_query(query_opts, reader, kernel.landlock_abi()));
+  });
+
+  auto* convert = app.add_subcommand("convert", "Print a profile in the other format (YAML <-> TOML); comments are dropped");
+  ConvertCmdOptions convert_opts;
+  std::string convert_to;
+  convert->add_option("profile", convert_opts.profile, "Profile file")->required();
+  convert->add_option("--to", convert_to, "Target format")->required()->check(CLI::IsMember({"yaml", "toml"}));
+  convert->callback([&] {
+    convert_opts.to = convert_to == "toml" ? SourceFormat::Toml : SourceFormat::Yaml;
+    status = emit(cmd_convert(convert_opts, reader));
+  });
+  // ---- end of the review block ----
+
   // schema
   auto* schema = app.add_subcommand("schema", "Print the profile JSON Schema (draft-07)");
   schema->callback([&] { status = emit(cmd_schema()); });

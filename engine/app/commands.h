@@ -87,3 +87,58 @@ CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, K
 CommandResult cmd_check(Kernel& kernel, bool json);
 
 }  // namespace sandlock
+
+// --- reviewing policy repositories: diff, lint, test, query, convert ---------------------
+#include "engine/parse/document.h"
+#include "engine/review/diff.h"
+
+namespace sandlock {
+
+struct DiffCmdOptions {
+  // OLD and NEW: files, or REV:PATH read with `git show` (bases still from the working tree).
+  std::string old_spec, new_spec;
+  // --git REV [PATH...]: every profile changed since REV (OLD/NEW unused).
+  std::optional<std::string> git_rev;
+  std::vector<std::string> git_paths;
+  std::optional<int> abi;  // compare only the filesystem rights this ABI knows
+  DiffFormat format = DiffFormat::Text;
+  bool fail_on_widen = false;
+  CompileOptions compile;
+};
+// Exit 0; 1 when --fail-on widen and something widens; 2 when a profile cannot be read or compiled.
+CommandResult cmd_diff(const DiffCmdOptions& options, SourceReader& reader);
+
+struct LintCmdOptions {
+  std::vector<std::string> paths;
+  DiagFormat format = DiagFormat::Text;
+  std::optional<double> threshold;  // exit 1 when a profile's exposure score is above it
+  CompileOptions compile;
+};
+CommandResult cmd_lint(const LintCmdOptions& options, SourceReader& reader, FsView& fs);
+
+struct TestCmdOptions {
+  std::vector<std::string> paths;
+  std::optional<int> abi;  // default: the host's
+  bool live = false;       // also perform each assertion inside a real sandbox
+  CompileOptions compile;
+};
+// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml.
+CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs);
+
+struct QueryCmdOptions {
+  std::string profile;
+  std::string operation;  // read, write, exec, connect, bind
+  std::string target;
+  std::optional<int> abi;
+  CompileOptions compile;
+};
+// Exit 0 allowed, 1 denied, 2 on a bad profile or question.
+CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, int host_abi);
+
+struct ConvertCmdOptions {
+  std::string profile;
+  SourceFormat to = SourceFormat::Yaml;
+};
+CommandResult cmd_convert(const ConvertCmdOptions& options, SourceReader& reader);
+
+}  // namespace sandlock

@@ -26,9 +26,10 @@ std::string access_summary(std::uint64_t access) {
 std::string where(const Provenance& p) {
   if (p.where.line == 0) return p.where.file;
   std::string s = p.where.file + ":" + std::to_string(p.where.line) + ":" + std::to_string(p.where.column);
+  // The chain's last entry is the file itself; name only the profiles it came through.
   if (p.chain.size() > 1) {
     s += " (via ";
-    for (std::size_t i = 0; i < p.chain.size(); ++i) s += (i ? " -> " : "") + p.chain[i];
+    for (std::size_t i = 0; i + 1 < p.chain.size(); ++i) s += (i ? " -> " : "") + p.chain[i];
     s += ")";
   }
   return s;
@@ -105,7 +106,8 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
   fs_walk(g.fs, "/", [&](const std::string& path, const FsNode& node) {
     if (node.access) {
       any_fs = true;
-      s << "  " << std::setw(36) << path << std::setw(12) << access_summary(node.access);
+      const std::string access = access_summary(node.access);
+      s << "  " << std::setw(36) << path << std::setw(12) << access << (access.size() >= 12 ? "  " : "");
       for (std::size_t i = 0; i < node.grant_from.size(); ++i) s << (i ? "; " : "") << where(node.grant_from[i]);
       s << "\n";
     }
@@ -118,7 +120,7 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
 
   s << "\nNetwork\n";
   switch (g.net_mode) {
-    case NetMode::None: s << "  no network: every TCP connect is refused\n"; break;
+    case NetMode::None: s << "  no network: no connection or datagram leaves the sandbox\n"; break;
     case NetMode::Allow: s << "  allow list (everything else is refused):\n"; break;
     case NetMode::DenyList: s << "  deny list (everything else is allowed):\n"; break;
   }

@@ -57,7 +57,10 @@ std::vector<std::string> expand_profile_paths(const std::vector<std::string>& pa
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         const auto ext = it->path().extension();
-        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml" || ext == ".toml")) found.push_back(it->path().string());
+        // NAME.test.yaml files are `sandlock test` sidecars (assertions), not profiles.
+        const bool sidecar = it->path().filename().string().ends_with(".test.yaml");
+        if (it->is_regular_file(ec) && !sidecar && (ext == ".yaml" || ext == ".yml" || ext == ".toml"))
+          found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());

@@ -29,7 +29,8 @@ CompileOptions make_compile_options(const std::vector<std::string>& policy_path_
 // installed, else the source tree's policies/.
 std::string shipped_policies_dir(const std::string& compiled_in_default);
 
-// Expands directories into every *.yaml, *.yml and *.toml beneath them, sorted.
+// Expands directories into every *.yaml, *.yml and *.toml beneath them, sorted (except
+// NAME.test.yaml sidecars of `sandlock test`).
 std::vector<std::string> expand_profile_paths(const std::vector<std::string>& paths, Diagnostics& diagnostics);
 
 }  // namespace sandlock

@@ -32,7 +32,7 @@ struct Loader {
 
   std::vector<std::string> search_dirs(const std::string& profile_file) const {
     std::vector<std::string> dirs = options.policy_path;
-    dirs.push_back(parent_dir(profile_file));
+    dirs.push_back(absolute_path(parent_dir(profile_file), options.env.pwd));  // a relative file's dir is relative to PWD
     if (!options.shipped_policies.empty()) dirs.push_back(options.shipped_policies);
     return dirs;
   }
@@ -42,7 +42,7 @@ struct Loader {
                                                             std::vector<std::string>& tried) {
     std::vector<std::string> candidates;
     if (is_file_reference(ref)) {
-      candidates.push_back(absolute_path(ref, parent_dir(from_file)));
+      candidates.push_back(absolute_path(ref, absolute_path(parent_dir(from_file), options.env.pwd)));
     } else {
       for (const auto& dir : search_dirs(from_file))
         for (auto ext : kExtensions) candidates.push_back(absolute_path(ref + std::string(ext), dir));

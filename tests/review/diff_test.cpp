@@ -1,0 +1,130 @@
+#include "engine/review/diff.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/review/review_fixture.h"
+
+namespace sandlock {
+namespace {
+
+using testing::compile_ok;
+using testing::MemoryReader;
+
+PolicyDiff diff_texts(const std::string& a, const std::string& b) {
+  MemoryReader reader;
+  reader.files["/repo/common.yaml"] = "version: 1\nfilesystem:\n  read: [/usr/share]\n";
+  return diff_graphs(compile_ok(reader, "old.yaml", a), compile_ok(reader, "new.yaml", b));
+}
+
+TEST(Diff, ReorderingAndRespellingIsNoChange) {
+  const auto d = diff_texts("version: 1\nfilesystem:\n  read: [/etc, /srv]\n  write: [/var/lib/app]\n",
+                            "version: 1\nfilesystem:\n  write: [/var/lib/app/]\n  read: [/srv, /etc]\n");
+  EXPECT_TRUE(d.changes.empty());
+}
+
+TEST(Diff, GrantCoveredByAnExistingGrantIsNoChange) {
+  const auto d = diff_texts("version: 1\nfilesystem:\n  read: [/etc]\n", "version: 1\nfilesystem:\n  read: [/etc, /etc/ssl]\n");
+  EXPECT_TRUE(d.changes.empty());
+}
+
+TEST(Diff, MovingARuleIntoABaseIsNoChange) {
+  const auto d = diff_texts("version: 1\nfilesystem:\n  read: [/usr/share, /etc]\n",
+                            "version: 1\nextends: [common]\nfilesystem:\n  read: [/etc]\n");
+  EXPECT_TRUE(d.changes.empty());
+}
+
+TEST(Diff, NewWriteGrantWidensWithItsProvenance) {
+  const auto d = diff_texts("version: 1\nfilesystem:\n  read: [/etc]\n",
+                            "version: 1\nfilesystem:\n  read: [/etc]\n  write: [/etc/app]\n");
+  ASSERT_EQ(d.changes.size(), 1u);
+  const auto& c = d.changes[0];
+  EXPECT_EQ(c.kind, ChangeKind::Widening);
+  EXPECT_EQ(c.area, "filesystem");
+  EXPECT_EQ(c.subject, "/etc/app");
+  ASSERT_TRUE(c.old_from && c.new_from);
+  EXPECT_EQ(c.old_from->where, (Location{"/repo/old.yaml", 3, 10}));
+  EXPECT_EQ(c.new_from->where, (Location{"/repo/new.yaml", 4, 11}));
+  EXPECT_TRUE(d.widens());
+}
+
+TEST(Diff, RemovedDenyWidensAndAddedDenyNarrows) {
+  const std::string with_deny = "version: 1\nfilesystem:\n  read: [/home]\n  deny: [/home/u/.ssh]\n";
+  const std::string without = "version: 1\nfilesystem:\n  read: [/home]\n";
+  const auto widen = diff_texts(with_deny, without);
+  ASSERT_EQ(widen.changes.size(), 1u);
+  EXPECT_EQ(widen.changes[0].kind, ChangeKind::Widening);
+  EXPECT_EQ(widen.changes[0].subject, "/home/u/.ssh");
+  EXPECT_EQ(widen.changes[0].old_from->where.line, 4);  // the deny that was removed
+  const auto narrow = diff_texts(without, with_deny);
+  ASSERT_EQ(narrow.changes.size(), 1u);
+  EXPECT_EQ(narrow.changes[0].kind, ChangeKind::Narrowing);
+  EXPECT_FALSE(narrow.widens());
+}
+
+TEST(Diff, ChildChangeExplainedByItsParentIsReportedOnce) {
+  const auto d = diff_texts("version: 1\nfilesystem:\n  read: [/etc/ssl, /etc/hosts]\n",
+                            "version: 1\nfilesystem:\n  write: [/etc]\n");
+  ASSERT_EQ(d.changes.size(), 1u);
+  EXPECT_EQ(d.changes[0].subject, "/etc");
+}
+
+TEST(Diff, ProtectionsOrderStrictDegradableDisabled) {
+  const auto widen = diff_texts("version: 1\nprotections: {signal-scope: degradable}\n",
+                                "version: 1\nprotections: {signal-scope: disabled}\n");
+  ASSERT_EQ(widen.changes.size(), 1u);
+  EXPECT_EQ(widen.changes[0].kind, ChangeKind::Widening);
+  EXPECT_EQ(widen.changes[0].subject, "signal-scope");
+  const auto narrow = diff_texts("version: 1\nprotections: {fs-truncate: degradable}\n", "version: 1\n");
+  ASSERT_EQ(narrow.changes.size(), 1u);
+  EXPECT_EQ(narrow.changes[0].kind, ChangeKind::Narrowing);
+}
+
+TEST(Diff, NetworkDestinationsComparedByCoverage) {
+  const auto d = diff_texts("version: 1\nnetwork:\n  allow: [\"10.0.0.0/8:443\"]\n",
+                            "version: 1\nnetwork:\n  allow: [\"10.1.0.0/16:443\", \"10.0.0.0/8:443\", \"192.168.0.1:22\"]\n  bind: [8080]\n");
+  ASSERT_EQ(d.changes.size(), 2u);
+  EXPECT_EQ(d.changes[0].area, "network");
+  EXPECT_EQ(d.changes[0].subject, "192.168.0.1:22");
+  EXPECT_EQ(d.changes[0].new_from->where.line, 3);
+  EXPECT_EQ(d.changes[1].area, "bind");
+  EXPECT_EQ(d.changes[1].subject, "8080");
+}
+
+TEST(Diff, NoNetworkToDenyListIsAModeWidening) {
+  const auto d = diff_texts("version: 1\nnetwork:\n  allow: []\n", "version: 1\nnetwork:\n  deny: [\"10.0.0.0/8\"]\n");
+  ASSERT_FALSE(d.changes.empty());
+  EXPECT_EQ(d.changes[0].kind, ChangeKind::Widening);
+  EXPECT_EQ(d.changes[0].subject, "mode");
+}
+
+TEST(Diff, SyscallsAndLimits) {
+  const auto d = diff_texts("version: 1\nsyscalls:\n  deny: [chmod]\nlimits: {processes: 10, memory: 1G}\n",
+                            "version: 1\nlimits: {processes: 20, memory: 512M}\n");
+  std::size_t widen_syscalls = 0, narrow = 0;
+  for (const auto& c : d.changes) {
+    widen_syscalls += c.area == "syscall" && c.kind == ChangeKind::Widening;
+    if (c.kind == ChangeKind::Narrowing) {
+      ++narrow;
+      EXPECT_EQ(c.subject, "memory");
+    }
+  }
+  EXPECT_EQ(widen_syscalls, 1u);  // chmod; @clock-style groups already in the default set would be no change
+  EXPECT_EQ(narrow, 1u);
+  const auto processes = std::find_if(d.changes.begin(), d.changes.end(), [](const PolicyChange& c) { return c.subject == "processes"; });
+  ASSERT_NE(processes, d.changes.end());
+  EXPECT_EQ(processes->kind, ChangeKind::Widening);
+  EXPECT_EQ(processes->detail, "10 -> 20");
+}
+
+TEST(Diff, MarkdownHasSummaryThenWideningsFirst) {
+  auto d = diff_texts("version: 1\nlimits: {processes: 10}\nfilesystem:\n  write: [/tmp/a]\n",
+                      "version: 1\nlimits: {processes: 5}\nfilesystem:\n  write: [/tmp/a, /tmp/b]\n");
+  d.old_name = "old.yaml";
+  d.new_name = "new.yaml";
+  const std::string md = render_diffs({d}, DiffFormat::Markdown);
+  EXPECT_EQ(md.substr(0, md.find('\n')), "**sandlock diff:** ⚠️ 1 widening, 1 narrowing change(s) in 1 of 1 profile(s)");
+  EXPECT_LT(md.find("**widening**"), md.find("| narrowing |"));
+}
+
+}  // namespace
+}  // namespace sandlock
