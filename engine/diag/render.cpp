@@ -120,7 +120,8 @@ std::string uri_reference(std::string_view path) {
       out += buf;
     }
   }
-  return out;
+  // An absolute path is a file: URI (SARIF1004 rejects a bare "/..." reference).
+  return !path.empty() && path[0] == '/' ? "file://" + out : out;
 }
 
 json sarif_location(const Location& where) {

@@ -1,5 +1,7 @@
 #include "engine/lower/emit.h"
 
+#include <cctype>
+
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -121,10 +123,23 @@ std::string oci_seccomp_json(const Plan& plan, std::vector<std::string>* warning
   return seccomp_object(plan, warnings).dump(indent);
 }
 
+// A Kubernetes object name (RFC 1123 subdomain): lowercase alphanumerics, '-' and '.',
+// starting and ending alphanumeric. "base/minimal" becomes "base-minimal".
+std::string kubernetes_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '-' && out.back() != '.') out += c == '.' ? '.' : '-';
+  }
+  while (!out.empty() && (out.back() == '-' || out.back() == '.')) out.pop_back();
+  if (out.size() > 253) out.resize(253);
+  return out.empty() ? "sandlock-profile" : out;
+}
+
 std::string k8s_seccomp_profile_yaml(const Plan& plan, const std::string& name, std::vector<std::string>* warnings) {
   const ordered_json profile = {{"apiVersion", "security-profiles-operator.x-k8s.io/v1beta1"},
                                 {"kind", "SeccompProfile"},
-                                {"metadata", {{"name", name}}},
+                                {"metadata", {{"name", kubernetes_name(name)}}},
                                 {"spec", seccomp_object(plan, warnings)}};
   YAML::Emitter out;
   emit_yaml(out, profile);
