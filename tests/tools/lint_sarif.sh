@@ -30,16 +30,17 @@ syscalls:
   allow: ["@clock"]
 YAML
 status=0
-# Relative paths, as in a repository checkout (GitHub resolves them against the checkout).
-# TODO(diag): absolute paths render as "/..." URIs, which the multitool rejects (SARIF1004);
-# render.cpp should emit file:// URIs for them.
+# Relative paths, as in a repository checkout (GitHub resolves them against the checkout),
+# and absolute ones (file: URIs) in a second log validated the same way below.
 (cd "$work" && "$sandlock" lint --format sarif risky.yaml >lint.sarif) || status=$?
+"$sandlock" lint --format sarif "$work/risky.yaml" >"$work/lint-abs.sarif" || status=$?
+grep -q '"uri": "file:///' "$work/lint-abs.sarif" || { echo "FAIL: absolute path not a file: URI" >&2; exit 1; }
 [[ $status == 0 ]] || { echo "FAIL: sandlock lint exited $status" >&2; exit 1; }
 for rule in SL001 SL002 SL003 SL005 SL006 SL007 SL008; do
   grep -q "\"ruleId\": \"$rule\"" "$work/lint.sarif" || { echo "FAIL: no $rule result in the SARIF log" >&2; exit 1; }
 done
 # `validate` exits non-zero on errors; its output lists any.
-if ! "$tool" validate --output "$work/validation.sarif" "$work/lint.sarif" >"$work/out.txt" 2>&1; then
+if ! "$tool" validate --output "$work/validation.sarif" "$work/lint.sarif" "$work/lint-abs.sarif" >"$work/out.txt" 2>&1; then
   cat "$work/out.txt" >&2
   echo "FAIL: sarif-multitool rejected the log" >&2
   exit 1
