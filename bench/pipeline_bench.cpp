@@ -1,5 +1,6 @@
 // Benchmark: validate+compile and lower for generated profiles with N filesystem grants
-// and N network rules. Prints medians over repeated runs. Usage: pipeline_bench [runs]
+// and N network rules, spelled in YAML and in TOML. Prints medians over repeated runs.
+// Usage: pipeline_bench [runs]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +24,17 @@ class EmptyFsView : public FsView {
   bool exists(const std::string&) override { return true; }
 };
 
+std::string generate_toml(int n) {
+  std::string s = "version = 1\nname = \"big\"\n[filesystem]\nread = [\n";
+  for (int i = 0; i < n; ++i) s += "  \"/data/d" + std::to_string(i % 100) + "/f" + std::to_string(i) + "\",\n";
+  s += "]\n[network]\nallow = [\n";
+  for (int i = 0; i < n; ++i)
+    s += "  \"tcp://10." + std::to_string(i / 65536 % 256) + "." + std::to_string(i / 256 % 256) + "." +
+         std::to_string(i % 256) + ":" + std::to_string(1 + i % 60000) + "\",\n";
+  s += "]\n[protections]\nnet-tcp = \"degradable\"\n";
+  return s;
+}
+
 std::string generate_profile(int n) {
   std::string s = "version: 1\nname: big\nfilesystem:\n  read:\n";
   for (int i = 0; i < n; ++i) s += "    - /data/d" + std::to_string(i % 100) + "/f" + std::to_string(i) + "\n";
@@ -43,18 +55,20 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 11;
-  std::printf("%-10s %12s %12s %10s\n", "entries", "compile ms", "lower ms", "rules");
+  std::printf("%-6s %-10s %12s %12s %10s\n", "format", "entries", "compile ms", "lower ms", "rules");
+  for (const char* format : {"yaml", "toml"}) {
   double base = 0;
   for (int n : {10000, 100000}) {
+    const std::string file = std::string("/bench/big.") + format;
     MemorySourceReader reader;
-    reader.files["/bench/big.yaml"] = generate_profile(n);
+    reader.files[file] = format == std::string("yaml") ? generate_profile(n) : generate_toml(n);
     CompileOptions options;
     options.env.pwd = "/bench";
     std::vector<double> compile_ms, lower_ms;
     std::size_t rules = 0;
     for (int r = 0; r < runs; ++r) {
       auto t0 = Clock::now();
-      CompileResult c = compile_file("/bench/big.yaml", options, reader);
+      CompileResult c = compile_file(file, options, reader);
       auto t1 = Clock::now();
       if (!c.graph) {
         std::fprintf(stderr, "compile failed: %s\n", c.diagnostics.empty() ? "?" : c.diagnostics[0].message.c_str());
@@ -73,8 +87,9 @@ int main(int argc, char** argv) {
     }
     const double cm = median(compile_ms);
     if (n == 10000) base = cm;
-    std::printf("%-10d %12.1f %12.1f %10zu%s\n", n, cm, median(lower_ms), rules,
+    std::printf("%-6s %-10d %12.1f %12.1f %10zu%s\n", format, n, cm, median(lower_ms), rules,
                 n == 10000 ? "" : ("   (" + std::to_string(cm / base).substr(0, 4) + "x the 10k time)").c_str());
+  }
   }
   return 0;
 }
