@@ -141,6 +141,11 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
     for (const auto& r : g.bind) s << " " << (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
     s << "\n";
   }
+  // Which mechanism enforces each network rule on this host (Landlock, supervisor, seccomp).
+  if (host_plan && !host_plan->net_enforcement.empty()) {
+    s << "  enforced on this host by:\n";
+    for (const auto& e : host_plan->net_enforcement) s << "    " << std::setw(38) << e.rule << "[" << e.mechanism << "]\n";
+  }
 
   std::size_t builtin = 0;
   for (const auto& [name, from] : g.syscall_deny) builtin += from.where.line == 0;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <memory>
 #include <sstream>
 
 #include "engine/app/commands.h"
@@ -113,10 +114,15 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
     if (d.severity != Severity::Info || options.verbose) shown.push_back(d);
   setup.notes = render(shown, DiagFormat::Text);
   if (lowered.plan->needs_supervisor) {
-    err = setup.notes +
-          "sandlock: this profile's network rules name hosts, IPs, UDP/ICMP or a deny list, which need the network "
-          "supervisor; it is not built in yet, so the run is refused rather than weakened\n";
-    return std::nullopt;
+    // Host names are resolved once, here, and pinned for the whole run.
+    auto resolved = resolve_destinations(graph, why);
+    if (!resolved) {
+      err = setup.notes + "sandlock: " + why + "; the run is refused\n";
+      return std::nullopt;
+    }
+    if (options.verbose)
+      for (const std::string& line : resolved->pinned) setup.notes += "sandlock: resolved " + line + "\n";
+    setup.request.destinations = std::make_shared<const DestinationPolicy>(std::move(*resolved));
   }
 
   LaunchRequest& req = setup.request;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -15,8 +16,10 @@
 #include <sstream>
 
 #include "engine/apply/launch_child.h"
+#include "engine/apply/listener_handoff.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
+#include "engine/apply/terminal.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -56,8 +59,8 @@ class SignalCatcher {
 
 std::string validate_request(const LaunchRequest& r) {
   if (r.argv.empty()) return "no command to run";
-  if (r.plan.needs_supervisor)
-    return "this profile needs the network supervisor, which is not implemented yet";  // TODO(apply): supervisor
+  if (r.plan.needs_supervisor && !r.destinations)
+    return "this profile needs the network supervisor, but no resolved destination policy was given";
   if (r.timeout_seconds && !(*r.timeout_seconds > 0)) return "the timeout must be a positive number of seconds";
   return {};
 }
@@ -146,11 +149,39 @@ int exit_code_from(int status) {
 
 int exit_code_from(const ChildFailure& f, const std::string& command, std::string& error_out) {
   if (std::string_view(f.step) == "exec") {
-    error_out = "sandlock: " + command + ": " + f.message;
+    error_out = command + ": " + f.message;
     return f.err == ENOENT ? kExitNotFound : kExitNotExecutable;
   }
-  error_out = "sandlock: " + std::string(f.step) + " failed: " + f.message + "; the command was not run";
+  error_out = std::string(f.step) + " failed: " + f.message + "; the command was not run";
   return kExitSandlockError;
+}
+
+std::string errno_message(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+void print_plan_summary(const Plan& plan) {
+  std::cerr << "sandlock: Landlock ABI " << plan.landlock.abi << ", " << plan.landlock.path_rules.size()
+            << " path rules, " << plan.landlock.net_rules.size() << " port rules, " << plan.seccomp.rules.size()
+            << " seccomp rules\n";
+}
+
+// After a successful exec: waits (forwarding signals, enforcing the deadline), then
+// kills and reaps whatever is left of the sandbox.
+int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadline,
+              const std::optional<PidsCgroup>& cgroup, const LaunchRequest& request, std::string& error_out) {
+  const UniqueFd pidfd(sys::pidfd_open(child, 0));
+  const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
+  if (!exited) kill(-child, SIGKILL);
+  const int status = wait_status(child);
+  kill_and_reap_sandbox(child, cgroup);
+  if (!exited) {
+    std::ostringstream message;
+    message << "timed out after " << *request.timeout_seconds << " s; the sandbox was killed";
+    error_out = message.str();
+    return kExitTimeout;
+  }
+  const int code = exit_code_from(status);
+  if (request.verbose) std::cerr << "sandlock: exit status " << code << '\n';
+  return code;
 }
 
 // Reads the child's report: true and `f` filled when a step failed, false on EOF (exec).
@@ -166,7 +197,7 @@ bool read_failure(int fd, ChildFailure& f) {
 int launch(const LaunchRequest& request, std::string& error_out) {
   error_out.clear();
   auto fail = [&](const std::string& message) {
-    error_out = "sandlock: " + message + "; the command was not run";
+    error_out = message + "; the command was not run";
     return kExitSandlockError;
   };
   if (auto problem = validate_request(request); !problem.empty()) return fail(problem);
@@ -187,49 +218,49 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   if (cgroup) setup.cgroup_procs = cgroup->procs_file();
   setup.landlock = &request.plan.landlock;
   setup.seccomp = &seccomp;
-  if (request.verbose)
-    std::cerr << "sandlock: Landlock ABI " << request.plan.landlock.abi << ", " << request.plan.landlock.path_rules.size()
-              << " path rules, " << request.plan.landlock.net_rules.size() << " port rules, "
-              << request.plan.seccomp.rules.size() << " seccomp rules\n";
+  setup.hand_over_listener = request.plan.needs_supervisor;
+  if (request.verbose) print_plan_summary(request.plan);
 
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return fail(std::string("PR_SET_CHILD_SUBREAPER: ") + std::strerror(errno));
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return fail(errno_message("PR_SET_CHILD_SUBREAPER"));
   const SignalCatcher signals;
-  if (signals.fd() < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
+  if (signals.fd() < 0) return fail(errno_message("signalfd"));
   setup.signal_mask = signals.old_mask();
+  // A packet socket pair rather than a pipe: one message per write, and the parent can
+  // answer (the seccomp listener handoff). EOF still means exec happened (SOCK_CLOEXEC).
   int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe_fds) != 0) return fail(errno_message("socketpair"));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
 
+  const ForegroundTerminal terminal;  // declared after `signals`: gives the terminal back first
+  setup.take_terminal = terminal.owned();
   setup.parent = getpid();
   const auto deadline = request.timeout_seconds
                             ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(*request.timeout_seconds))
                             : Clock::time_point::max();
   const pid_t child = fork();
-  if (child < 0) return fail(std::string("fork: ") + std::strerror(errno));
+  if (child < 0) return fail(errno_message("fork"));
   if (child == 0) run_child(setup, report_write.get());
   setpgid(child, child);  // also here, so kill(-child) cannot race the child's own setpgid
+  terminal.hand_to(child);
   report_write.reset();
 
   ChildFailure failure{};
-  if (read_failure(report_read.get(), failure)) {
+  std::unique_ptr<Supervisor> supervisor;  // outlives supervise(): stopped after the sandbox is reaped
+  Handoff handoff = Handoff::Started;
+  if (request.plan.needs_supervisor) {
+    std::string why;
+    handoff = start_supervisor(report_read.get(), child, request.destinations, supervisor, failure, why);
+    if (handoff == Handoff::Broken) {
+      kill_and_reap_sandbox(child, cgroup);
+      return fail("network supervisor: " + why);
+    }
+  }
+  if (handoff == Handoff::ChildFailed || read_failure(report_read.get(), failure)) {
     kill_and_reap_sandbox(child, cgroup);
     return exit_code_from(failure, request.argv[0], error_out);
   }
-  const UniqueFd pidfd(sys::pidfd_open(child, 0));
-  const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
-  if (!exited) kill(-child, SIGKILL);
-  const int status = wait_status(child);
-  kill_and_reap_sandbox(child, cgroup);
-  if (!exited) {
-    std::ostringstream message;
-    message << "sandlock: timed out after " << *request.timeout_seconds << " s; the sandbox was killed";
-    error_out = message.str();
-    return kExitTimeout;
-  }
-  const int code = exit_code_from(status);
-  if (request.verbose) std::cerr << "sandlock: exit status " << code << '\n';
-  return code;
+  return supervise(child, signals, deadline, cgroup, request, error_out);
 }
 
 }  // namespace sandlock

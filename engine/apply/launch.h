@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+
+#include "engine/apply/destinations.h"
 #include "engine/lower/plan.h"
 
 namespace sandlock {
@@ -25,13 +28,16 @@ struct LaunchRequest {
   // memory (bytes), processes, open_files, cpu_time (seconds), file_size (bytes).
   std::map<std::string, std::uint64_t> limits;
   Plan plan;
+  // The network supervisor's policy (host names already resolved); required when
+  // plan.needs_supervisor.
+  std::shared_ptr<const DestinationPolicy> destinations;
   std::optional<double> timeout_seconds;
   bool verbose = false;  // progress notes on stderr
 };
 
 // Runs the command confined by request.plan and returns its exit status: the command's
 // own; 128+N if it died of signal N; 124 on timeout (its whole process group killed);
-// 125 when sandlock failed (error_out names the step); 126 not executable (including exec
+// 125 when sandlock failed (error_out names the step, without a "sandlock: " prefix); 126 not executable (including exec
 // denied by Landlock); 127 not found. Makes the caller a child subreaper (permanently),
 // so orphaned grandchildren are reaped here; SIGINT/SIGTERM/SIGHUP/SIGQUIT received
 // while waiting are forwarded to the command's process group.

@@ -3,10 +3,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "engine/apply/listener_handoff.h"
 #include "engine/apply/pids_cgroup.h"
+#include "engine/apply/terminal.h"
 
 extern char** environ;
 
@@ -35,13 +38,15 @@ void copy_truncated(char* dst, std::size_t size, const std::string& src) {
 // Everything above stderr goes, except the report pipe (O_CLOEXEC: it closes at exec).
 void close_inherited_fds(int keep) {
   if (keep > 3) close_range(3, static_cast<unsigned>(keep) - 1, 0);
-  close_range(static_cast<unsigned>(keep) + 1, ~0U, 0);
+  close_range(static_cast<unsigned>(std::max(keep + 1, 3)), ~0U, 0);
 }
 
 }  // namespace
 
 void run_child(const ChildSetup& s, int report_fd) {
   setpgid(0, 0);
+  // The parent does this too; whichever runs first wins the race against exec.
+  if (s.take_terminal) set_terminal_foreground(STDIN_FILENO, getpid());
   // If the launcher died between fork and prctl, nobody would kill us later: leave now.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_errno(report_fd, "prctl(PR_SET_PDEATHSIG)", errno);
   if (getppid() != s.parent) _exit(125);
@@ -63,6 +68,8 @@ void run_child(const ChildSetup& s, int report_fd) {
     if (setrlimit(r.resource, &lim) != 0) fail_errno(report_fd, std::string("setrlimit ") + r.name, errno);
   }
   if (auto e = load_seccomp(*s.seccomp)) fail(report_fd, e->step, e->err, e->message);
+  if (s.hand_over_listener)
+    if (auto e = hand_over_listener(*s.seccomp, report_fd)) fail(report_fd, e->step, e->err, e->message);
 
   execvpe(s.argv[0], s.argv.data(), s.envp.data());
   fail_errno(report_fd, "exec", errno);

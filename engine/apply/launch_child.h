@@ -34,10 +34,12 @@ struct ChildSetup {
   std::vector<char*> argv;  // null-terminated
   std::vector<char*> envp;  // null-terminated
   std::string cwd;
+  bool take_terminal = false;  // the launcher owns the terminal's foreground: take it over
   std::string cgroup_procs;  // empty: no pids cgroup to join
   std::vector<RlimitSetting> rlimits;
   const LandlockPlan* landlock = nullptr;
   const PreparedSeccomp* seccomp = nullptr;
+  bool hand_over_listener = false;  // the filter notifies: pass its listener to the parent
 };
 
 // Never returns: execs the command, or reports the failed step on `report_fd` and exits.

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 // Waits for `path` to hold a pid written by the sandboxed command.
 pid_t wait_for_pid_file(const std::string& path) {
   for (int i = 0; i < 500; ++i) {
-    const std::string text = read_text(path);
+    const std::string text = read_file(path);
     if (!text.empty() && text.back() == '\n') return std::stoi(text);
     std::this_thread::sleep_for(10ms);
   }
@@ -45,12 +45,12 @@ TEST(LaunchStatus, EnvironmentAndCwdAreTheRequested) {
 TEST(LaunchStatus, MissingCommandIs127) {
   const auto r = run(request({"sandlock-no-such-command"}));
   EXPECT_EQ(r.code, kExitNotFound);
-  EXPECT_EQ(r.error, "sandlock: sandlock-no-such-command: No such file or directory");
+  EXPECT_EQ(r.error, "sandlock-no-such-command: No such file or directory");
 }
 
 TEST(LaunchStatus, NonExecutableFileIs126) {
   TempDir dir;
-  write_text(dir.file("script"), "#!/bin/sh\nexit 0\n");  // mode 0644
+  dir.write("script", "#!/bin/sh\nexit 0\n");  // mode 0644
   EXPECT_EQ(run(request({dir.file("script")})).code, kExitNotExecutable);
 }
 
@@ -79,7 +79,7 @@ TEST_F(StepFailure, RuleOnAMissingPathIs125AndTheCommandNeverRuns) {
   const auto r = run_marker(plan);
   EXPECT_EQ(r.code, kExitSandlockError);
   EXPECT_EQ(r.error,
-            "sandlock: landlock_add_rule /sandlock-does-not-exist failed: cannot open the path: No such file or "
+            "landlock_add_rule /sandlock-does-not-exist failed: cannot open the path: No such file or "
             "directory; the command was not run");
   EXPECT_FALSE(exists(dir.file("marker")));
 }
@@ -89,7 +89,7 @@ TEST_F(StepFailure, UnknownHandledBitIs125) {
   plan.landlock.handled_access_fs |= 1ULL << 40;
   const auto r = run_marker(plan);
   EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error.rfind("sandlock: landlock_create_ruleset failed: handled fs 0x1000", 0), 0u) << r.error;
+  EXPECT_EQ(r.error.rfind("landlock_create_ruleset failed: handled fs 0x1000", 0), 0u) << r.error;
   EXPECT_NE(r.error.find("Invalid argument; the command was not run"), std::string::npos) << r.error;
   EXPECT_FALSE(exists(dir.file("marker")));
 }
@@ -100,18 +100,18 @@ TEST_F(StepFailure, NetworkRightsInAnAbi3PlanAre125NotSilentlyDropped) {
   const auto r = run_marker(plan);
   EXPECT_EQ(r.code, kExitSandlockError);
   EXPECT_EQ(r.error,
-            "sandlock: landlock_create_ruleset failed: the plan for Landlock ABI 3 handles network rights, which "
+            "landlock_create_ruleset failed: the plan for Landlock ABI 3 handles network rights, which "
             "that ABI's ruleset attr cannot carry; the command was not run");
   EXPECT_FALSE(exists(dir.file("marker")));
 }
 
 TEST_F(StepFailure, RightsOnAFileOutsideFileRightsAre125) {
-  write_text(dir.file("plain"), "x");
+  dir.write("plain", "x");
   Plan plan = system_plan();
   plan.landlock.path_rules.push_back({dir.file("plain"), fs_read_access(), false});  // read_dir on a file
   const auto r = run_marker(plan);
   EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "sandlock: landlock_add_rule " + dir.file("plain") +
+  EXPECT_EQ(r.error, "landlock_add_rule " + dir.file("plain") +
                          " failed: access read_file,read_dir: Invalid argument; the command was not run");
   EXPECT_FALSE(exists(dir.file("marker")));
 }
@@ -122,7 +122,7 @@ TEST(LaunchStatus, UnknownLimitIs125BeforeFork) {
   req.limits["stack"] = 1;
   const auto r = run(req);
   EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "sandlock: unknown limit 'stack'; the command was not run");
+  EXPECT_EQ(r.error, "unknown limit 'stack'; the command was not run");
   EXPECT_FALSE(exists(dir.file("marker")));
 }
 
@@ -133,7 +133,7 @@ TEST(LaunchStatus, TimeoutKillsTheWholeGroupIncludingGrandchildren) {
   const auto start = std::chrono::steady_clock::now();
   const auto r = run(req);
   EXPECT_EQ(r.code, kExitTimeout);
-  EXPECT_EQ(r.error, "sandlock: timed out after 0.5 s; the sandbox was killed");
+  EXPECT_EQ(r.error, "timed out after 0.5 s; the sandbox was killed");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   const pid_t grandchild = wait_for_pid_file(dir.file("grandchild"));
   ASSERT_GT(grandchild, 0);

@@ -19,26 +19,6 @@
 
 namespace sandlock::testing {
 
-TempDir::TempDir() {
-  std::string tmpl = std::filesystem::temp_directory_path() / "sandlock-apply-XXXXXX";
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 Plan system_plan(int abi) {
@@ -82,7 +62,7 @@ LaunchResult run(const LaunchRequest& req) {
   result.code = launch(req, result.error);
   dup2(saved, STDOUT_FILENO);
   close(saved);
-  result.out = read_text(out_path);
+  result.out = read_file(out_path);
   return result;
 }
 

@@ -1,4 +1,4 @@
-// Helpers for the enforcement tests: temp dirs, hand-built plans, running launch() with
+// Helpers for the enforcement tests (TempDir and read_file come from tests/support): hand-built plans, running launch() with
 // the command's stdout captured.
 #pragma once
 
@@ -8,24 +8,10 @@
 #include <string>
 
 #include "engine/apply/launch.h"
+#include "tests/support/process.h"
 
 namespace sandlock::testing {
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-void write_text(const std::string& path, const std::string& text);
-std::string read_text(const std::string& path);
 bool exists(const std::string& path);
 
 // A Landlock plan for `abi` handling every fs right it knows and granting read+execute on

@@ -2,6 +2,10 @@
 # Run as: python3 -c "$(cat probe.py)" OP ARGS...  (no file of ours needs to be readable)
 import errno, os, socket, sys
 
+def sockaddr_in(host, port):
+    import struct
+    return struct.pack("=HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
+
 def run(op, args):
     if op == "read":
         with open(args[0], "rb") as f:
@@ -55,6 +59,129 @@ def run(op, args):
         s.settimeout(5)
         s.connect((args[0], int(args[1])))
         s.close()
+    elif op == "udp-send":
+        family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_DGRAM)
+        s.sendto(b"sandlock", (args[0], int(args[1])))
+        s.close()
+    elif op == "udp-sendmsg":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.sendmsg([b"sand", b"lock"], [], 0, (args[0], int(args[1])))
+        s.close()
+    elif op == "udp-sendmmsg":
+        # sendmmsg(2) of one datagram per HOST PORT pair; prints how many were sent.
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        pairs = list(zip(args[0::2], args[1::2]))
+        class Iov(ctypes.Structure):
+            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+        class MMsg(ctypes.Structure):
+            _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
+                        ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                        ("flags", ctypes.c_int), ("pad", ctypes.c_int), ("len", ctypes.c_uint), ("pad2", ctypes.c_int)]
+        payload = ctypes.create_string_buffer(b"sandlock", 8)
+        iov = Iov(ctypes.cast(payload, ctypes.c_void_p), 8)
+        names = [ctypes.create_string_buffer(sockaddr_in(h, int(p)), 16) for h, p in pairs]
+        msgs = (MMsg * len(pairs))()
+        for m, n in zip(msgs, names):
+            m.name, m.namelen = ctypes.cast(n, ctypes.c_void_p), 16
+            m.iov, m.iovlen = ctypes.addressof(iov), 1
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rc = libc.sendmmsg(s.fileno(), msgs, len(pairs), 0)
+        if rc < 0:
+            raise OSError(ctypes.get_errno(), op)
+        return "sent %d" % rc
+    elif op == "race-connect":
+        # One thread flips a sockaddr's port between GOOD and BAD while this one connects
+        # with it N times; the supervisor must only ever reach what it checked.
+        import ctypes, threading
+        libc = ctypes.CDLL(None, use_errno=True)
+        good, bad = sockaddr_in("127.0.0.1", int(args[0])), sockaddr_in("127.0.0.1", int(args[1]))
+        addr = ctypes.create_string_buffer(good, 16)
+        stop = []
+        sys.setswitchinterval(1e-5)  # let the flipper run between connects, not only during them
+        def flip():
+            while not stop:
+                ctypes.memmove(addr, bad, 16)
+                ctypes.memmove(addr, good, 16)
+        t = threading.Thread(target=flip)
+        t.start()
+        results = {}
+        try:
+            for _ in range(int(args[2])):
+                s = socket.socket()
+                rc = libc.connect(s.fileno(), addr, 16)
+                key = "ok" if rc == 0 else "errno %d" % ctypes.get_errno()
+                results[key] = results.get(key, 0) + 1
+                s.close()
+        finally:
+            stop.append(1)
+            t.join()
+        return " ".join("%s=%d" % kv for kv in sorted(results.items()))
+    elif op == "connect-passed-socket":
+        # A forked child creates the socket and passes it in over SCM_RIGHTS.
+        a, b = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            c = socket.socket()
+            socket.send_fds(b, [b"s"], [c.fileno()])
+            os._exit(0)
+        _, fds, _, _ = socket.recv_fds(a, 1, 1)
+        os.waitpid(pid, 0)
+        s = socket.socket(fileno=fds[0])
+        s.settimeout(5)
+        s.connect((args[0], int(args[1])))
+    elif op == "connect-while-blocked":
+        # One thread is stuck in a blocking connect to BLOCKED (a full backlog) while 8
+        # threads make N connects each to GOOD: they must all get through meanwhile.
+        import threading
+        good, blocked, n = int(args[0]), int(args[1]), int(args[2])
+        stuck = socket.socket()
+        threading.Thread(target=lambda: stuck.connect_ex(("127.0.0.1", blocked)), daemon=True).start()
+        failures = []
+        def many():
+            for _ in range(n):
+                s = socket.socket()
+                err = s.connect_ex(("127.0.0.1", good))
+                if err:
+                    failures.append(err)
+                s.close()
+        threads = [threading.Thread(target=many) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        if failures or any(t.is_alive() for t in threads):
+            raise OSError(failures[0] if failures else errno.ETIMEDOUT, op)
+        os._exit(print("ok") or sys.stdout.flush() or 0)  # leave the stuck thread behind
+    elif op == "connect-again-after":
+        # A grandchild (no PDEATHSIG: it outlives sandlock) connects to 127.0.0.1:PORT now
+        # and again once FLAG exists, and writes both answers to OUT. Prints "ready" after
+        # the first attempt, then waits to be killed.
+        import time
+        port, flag, out = int(args[0]), args[1], args[2]
+        def attempt():
+            s = socket.socket()
+            try:
+                s.connect(("127.0.0.1", port))
+                return "ok"
+            except OSError as e:
+                return "errno %d" % e.errno
+            finally:
+                s.close()
+        r, w = os.pipe()
+        if os.fork() == 0:
+            first = attempt()
+            os.write(w, b"x")
+            while not os.path.exists(flag):
+                time.sleep(0.02)
+            with open(out, "w") as f:
+                f.write(first + "," + attempt())
+            os._exit(0)
+        os.read(r, 1)
+        print("ready")
+        sys.stdout.flush()
+        time.sleep(60)
     elif op == "bind":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -172,8 +299,8 @@ def run(op, args):
         raise SystemExit("unknown op " + op)
 
 try:
-    run(sys.argv[1], sys.argv[2:])
-    print("ok")
+    answer = run(sys.argv[1], sys.argv[2:])
+    print(answer or "ok")
 except MemoryError:
     print("errno %d" % errno.ENOMEM)
 except OSError as e:

@@ -1,0 +1,34 @@
+// The supervisor's destination policy: the graph's network section with every host name
+// resolved once, at start, and pinned as /32 or /128 targets. Decisions reuse net_allows.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compile/graph.h"
+
+namespace sandlock {
+
+struct DestinationPolicy {
+  PolicyGraph net;                  // only net_mode, net_allow (hosts pinned), net_deny and bind are set
+  std::vector<std::string> pinned;  // "localhost -> 127.0.0.1, [::1]", one per host name, for --verbose
+};
+
+// Resolves the allow list's host names with getaddrinfo. A name that does not resolve is an
+// error (nullopt, with the reason in `error`): the run must not start.
+std::optional<DestinationPolicy> resolve_destinations(const PolicyGraph& graph, std::string& error);
+
+// What a supervised call does with its address.
+enum class AddressUse { Connect, Send, Bind };
+
+// The errno to answer for a call on an inet socket (`socket_family` AF_INET/AF_INET6) that
+// passes `len` bytes of sockaddr, read the way the kernel will read them; 0 when allowed.
+// Denied destinations are EACCES; malformed addresses get the kernel's own errno.
+int destination_errno(const DestinationPolicy& policy, NetProto proto, int socket_family, AddressUse use,
+                      const sockaddr_storage& addr, std::size_t len);
+
+}  // namespace sandlock

@@ -1,0 +1,33 @@
+// Getting the seccomp listener from the confined child to the launcher. The child loads its
+// filter (libseccomp adds SECCOMP_FILTER_FLAG_NEW_LISTENER for notify rules), reports the
+// listener's fd number on the report channel and waits; the parent takes the listener with
+// pidfd_getfd, starts the supervisor and acknowledges; only then does the child close its
+// copy and exec — the sandboxed program never holds the listener.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/apply/confine.h"
+#include "engine/apply/launch_child.h"
+#include "engine/apply/supervisor.h"
+
+namespace sandlock {
+
+// Child side, right after load_seccomp: nullopt once the parent holds the listener.
+std::optional<ConfineError> hand_over_listener(const PreparedSeccomp& seccomp, int channel);
+
+enum class Handoff {
+  Started,      // the supervisor runs; the child goes on to exec
+  ChildFailed,  // the child reported a failed step first: `failure` holds it
+  Broken,       // no listener arrived (or it could not be taken): `error` says why
+};
+
+// Parent side: reads the child's first report on `channel` and starts the supervisor.
+Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const DestinationPolicy> policy,
+                         std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure, std::string& error);
+
+}  // namespace sandlock

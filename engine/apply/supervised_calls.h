@@ -1,0 +1,54 @@
+// One seccomp notification, answered: the supervisor copies the call's address(es) out of
+// the sandboxed task, checks the copy, and performs the operation itself on a duplicate of
+// the task's socket (pidfd_getfd) with that copy. It never lets the kernel re-run a call
+// whose address it checked (that re-reads memory the sandbox can rewrite in between).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <set>
+
+#include "engine/apply/destinations.h"
+
+namespace sandlock {
+
+struct SupervisedCall {
+  std::uint64_t id = 0;  // the notification's cookie
+  pid_t pid = 0;         // the calling thread
+  int nr = 0;            // native syscall number
+  std::array<std::uint64_t, 6> args{};
+};
+
+struct CallAnswer {
+  std::int64_t val = 0;  // the syscall's return value when error == 0
+  int error = 0;         // positive errno
+  bool proceed = false;  // let the kernel run the call (only for what no checked memory steers)
+};
+
+// Socket duplicates an operation is running on, so stopping can abort blocked calls.
+class InFlightSockets {
+ public:
+  void add(int fd);
+  void remove(int fd);
+  // shutdown(2) on every one: a blocked connect or send returns at once.
+  void shutdown_all();
+
+ private:
+  std::mutex mu_;
+  std::set<int> fds_;
+};
+
+struct CallContext {
+  const DestinationPolicy& policy;
+  int listener;  // for seccomp_notify_id_valid
+  InFlightSockets& in_flight;
+};
+
+// connect, sendto, sendmsg, sendmmsg and bind. Calls on sockets that are not AF_INET or
+// AF_INET6 proceed (Landlock governs those). Anything else is refused (EACCES).
+CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call);
+
+}  // namespace sandlock

@@ -1,0 +1,303 @@
+// `sandlock run` with the network supervisor: hosts, CIDRs, IPv6, UDP, deny lists and the
+// bypass attempts, against live peers on 127.0.0.1, 127.0.0.2 and ::1 started here. Every
+// denial is paired with an allowed control that really connects or delivers.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <stdexcept>
+
+#include "tests/cli/run_fixture.h"
+
+namespace sandlock::testing {
+namespace {
+
+// A TCP listener or UDP receiver that can tell how many connections/datagrams reached it.
+class Peer {
+ public:
+  Peer(const char* ip, int type, int port = 0) {
+    const int family = std::string(ip).find(':') == std::string::npos ? AF_INET : AF_INET6;
+    fd_ = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_storage ss{};
+    socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    ss.ss_family = static_cast<sa_family_t>(family);
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    if (family == AF_INET) {
+      inet_pton(AF_INET, ip, &sin->sin_addr);
+      sin->sin_port = htons(static_cast<std::uint16_t>(port));
+    } else {
+      inet_pton(AF_INET6, ip, &sin6->sin6_addr);
+      sin6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    }
+    const int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0 || (type == SOCK_STREAM && listen(fd_, 1024) != 0))
+      throw std::runtime_error(std::string("cannot listen on ") + ip);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
+    port_ = ntohs(family == AF_INET ? sin->sin_port : sin6->sin6_port);
+    type_ = type;
+  }
+  ~Peer() { close(fd_); }
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+
+  int port() const { return port_; }
+  std::string port_text() const { return std::to_string(port_); }
+  // Connections accepted or datagrams received since the last call.
+  int arrived() {
+    int n = 0;
+    char buf[64];
+    for (;;) {
+      const int got = type_ == SOCK_STREAM ? accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC) : static_cast<int>(recv(fd_, buf, sizeof buf, 0));
+      if (got < 0) return n;
+      if (type_ == SOCK_STREAM) close(got);
+      ++n;
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  int type_ = SOCK_STREAM;
+};
+
+class RunSupervised : public RunTest {
+ protected:
+  std::string allow(const std::string& rules, const std::string& name = "p.yaml") {
+    return profile("network: {allow: [" + rules + "]}\n", name);
+  }
+  std::string quoted(const std::string& rule) { return "\"" + rule + "\""; }
+};
+
+TEST_F(RunSupervised, EgressMatrix) {
+  Peer p("127.0.0.1", SOCK_STREAM), q("127.0.0.1", SOCK_STREAM), other_host("127.0.0.2", SOCK_STREAM, p.port());
+  const auto none = profile("filesystem: {read: [/usr/share]}\nnetwork: {allow: []}\n", "none.yaml");
+  const auto exact = allow(quoted("tcp://127.0.0.1:" + p.port_text()), "exact.yaml");
+  const auto with_fs = profile("filesystem: {read: [/usr/share]}\nnetwork: {allow: [" +
+                                   quoted("tcp://127.0.0.1:" + p.port_text()) + "]}\n", "fs.yaml");
+  const auto any = allow(quoted("*"), "any.yaml");
+  EXPECT_EQ(probe(none, {"connect", "127.0.0.1", p.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(p.arrived(), 0);
+  EXPECT_EQ(probe(exact, {"connect", "127.0.0.1", p.port_text()}), "ok") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(probe(exact, {"connect", "127.0.0.2", p.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(probe(exact, {"connect", "127.0.0.1", q.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(other_host.arrived() + q.arrived(), 0);
+  EXPECT_EQ(probe(with_fs, {"connect", "127.0.0.1", p.port_text()}), "ok") << last().err;
+  EXPECT_EQ(probe(with_fs, {"connect", "127.0.0.2", p.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(probe(any, {"connect", "127.0.0.2", p.port_text()}), "ok") << last().err;
+  EXPECT_EQ(probe(any, {"connect", "127.0.0.1", q.port_text()}), "ok") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(other_host.arrived(), 1);
+  EXPECT_EQ(q.arrived(), 1);
+}
+
+TEST_F(RunSupervised, CidrRuleCoversItsAddressesOnly) {
+  Peer one("127.0.0.1", SOCK_STREAM), two("127.0.0.2", SOCK_STREAM, one.port());
+  const auto p = allow(quoted("tcp://127.0.0.0/31:" + one.port_text()));
+  EXPECT_EQ(probe(p, {"connect", "127.0.0.1", one.port_text()}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"connect", "127.0.0.2", one.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(one.arrived(), 1);
+  EXPECT_EQ(two.arrived(), 0);
+}
+
+TEST_F(RunSupervised, Ipv6RuleAndIpv4MappedAddresses) {
+  Peer v6("::1", SOCK_STREAM), v4("127.0.0.1", SOCK_STREAM), v4_other("127.0.0.2", SOCK_STREAM);
+  const auto p = allow(quoted("tcp://[::1]:" + v6.port_text()) + ", " + quoted("tcp://127.0.0.1:" + v4.port_text()));
+  EXPECT_EQ(probe(p, {"connect", "::1", v6.port_text()}), "ok") << last().err;
+  EXPECT_EQ(v6.arrived(), 1);
+  // ::ffff:a.b.c.d is checked as the IPv4 address it is: allowed for .1, refused for .2.
+  EXPECT_EQ(probe(p, {"connect", "::ffff:127.0.0.1", v4.port_text()}), "ok") << last().err;
+  EXPECT_EQ(v4.arrived(), 1);
+  EXPECT_EQ(probe(p, {"connect", "::ffff:127.0.0.2", v4_other.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(v4_other.arrived(), 0);
+}
+
+TEST_F(RunSupervised, LocalhostIsResolvedOnceAndPinned) {
+  Peer p("127.0.0.1", SOCK_STREAM), other("127.0.0.2", SOCK_STREAM, p.port());
+  const auto prof = allow(quoted("tcp://localhost:" + p.port_text()));
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.1", p.port_text()}, {"--verbose"}), "ok") << last().err;
+  EXPECT_NE(last().err.find("sandlock: resolved localhost -> 127.0.0.1"), std::string::npos) << last().err;
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.2", p.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(other.arrived(), 0);
+}
+
+TEST_F(RunSupervised, UnresolvableHostRefusesTheRun) {
+  const auto prof = allow(quoted("tcp://no-such-host.invalid:80"));
+  probe(prof, {"connect", "127.0.0.1", "1"});
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_EQ(last().out, "");
+  EXPECT_NE(last().err.find("cannot resolve the network target 'no-such-host.invalid'"), std::string::npos) << last().err;
+}
+
+TEST_F(RunSupervised, UdpDeliversToAllowedPortOnly) {
+  // The TCP listener first: its ephemeral port is free of TCP sockets in any state.
+  Peer tcp("127.0.0.1", SOCK_STREAM);
+  Peer good("127.0.0.1", SOCK_DGRAM, tcp.port()), bad("127.0.0.1", SOCK_DGRAM);
+  const auto p = allow(quoted("udp://127.0.0.1:" + good.port_text()));
+  EXPECT_EQ(probe(p, {"udp-send", "127.0.0.1", good.port_text()}), "ok") << last().err;
+  EXPECT_EQ(good.arrived(), 1);
+  EXPECT_EQ(probe(p, {"udp-send", "127.0.0.1", bad.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(bad.arrived(), 0);
+  EXPECT_EQ(probe(p, {"udp-sendmsg", "127.0.0.1", good.port_text()}), "ok") << last().err;
+  EXPECT_EQ(good.arrived(), 1);
+  EXPECT_EQ(probe(p, {"udp-sendmsg", "127.0.0.1", bad.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(bad.arrived(), 0);
+  // The UDP rule does not open TCP to the same address and port.
+  EXPECT_EQ(probe(p, {"connect", "127.0.0.1", good.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(tcp.arrived(), 0);
+}
+
+TEST_F(RunSupervised, SendmmsgChecksEveryMessage) {
+  Peer good("127.0.0.1", SOCK_DGRAM), bad("127.0.0.1", SOCK_DGRAM);
+  const auto p = allow(quoted("udp://127.0.0.1:" + good.port_text()));
+  const std::string g = good.port_text(), b = bad.port_text();
+  // Two allowed, then a refused one: the batch stops there and reports 2.
+  EXPECT_EQ(probe(p, {"udp-sendmmsg", "127.0.0.1", g, "127.0.0.1", g, "127.0.0.1", b}), "sent 2") << last().err;
+  EXPECT_EQ(good.arrived(), 2);
+  EXPECT_EQ(bad.arrived(), 0);
+  EXPECT_EQ(probe(p, {"udp-sendmmsg", "127.0.0.1", b, "127.0.0.1", g}), "errno 13") << last().err;
+  EXPECT_EQ(good.arrived() + bad.arrived(), 0);
+}
+
+TEST_F(RunSupervised, DenyListBlocksListedTargetsOnly) {
+  Peer p("127.0.0.1", SOCK_STREAM), listed("127.0.0.2", SOCK_STREAM, p.port());
+  Peer udp_listed("127.0.0.2", SOCK_DGRAM), udp_ok("127.0.0.1", SOCK_DGRAM, udp_listed.port());
+  const auto prof = dir_.write("deny.yaml",
+                               "version: 1\nextends: [base/minimal]\n"
+                               "filesystem: {exec: [/usr/bin/python3, /usr/bin/python3.11], read: [/usr/lib/python3, "
+                               "/usr/lib/python3.11, /usr/local/lib/python3.11, /etc/python3.11]}\n"
+                               "network: {deny: [\"127.0.0.2\"]}\n");
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.1", p.port_text()}), "ok") << last().err;
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.2", p.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(probe(prof, {"udp-send", "127.0.0.1", udp_ok.port_text()}), "ok") << last().err;
+  EXPECT_EQ(probe(prof, {"udp-send", "127.0.0.2", udp_listed.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(listed.arrived(), 0);
+  EXPECT_EQ(udp_ok.arrived(), 1);
+  EXPECT_EQ(udp_listed.arrived(), 0);
+}
+
+TEST_F(RunSupervised, RewritingTheAddressWhileConnectingNeverReachesTheOtherPort) {
+  Peer good("127.0.0.1", SOCK_STREAM), bad("127.0.0.1", SOCK_STREAM);
+  const auto p = allow(quoted("tcp://127.0.0.1:" + good.port_text()));
+  const std::string answer = probe(p, {"race-connect", good.port_text(), bad.port_text(), "400"});
+  EXPECT_EQ(bad.arrived(), 0) << answer;
+  // Every attempt either connected to the allowed port or was refused (EACCES), nothing else.
+  const int connected = good.arrived();
+  EXPECT_GT(connected, 0) << answer;
+  const std::string ok = "ok=" + std::to_string(connected);
+  EXPECT_EQ(answer, connected == 400 ? ok : "errno 13=" + std::to_string(400 - connected) + " " + ok) << last().err;
+}
+
+TEST_F(RunSupervised, SocketPassedInFromAForkedChildIsStillChecked) {
+  Peer good("127.0.0.1", SOCK_STREAM), bad("127.0.0.1", SOCK_STREAM);
+  const auto p = allow(quoted("tcp://127.0.0.1:" + good.port_text()));
+  EXPECT_EQ(probe(p, {"connect-passed-socket", "127.0.0.1", bad.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(probe(p, {"connect-passed-socket", "127.0.0.1", good.port_text()}), "ok") << last().err;
+  EXPECT_EQ(bad.arrived(), 0);
+  EXPECT_EQ(good.arrived(), 1);
+}
+
+TEST_F(RunSupervised, IoUringAndRawSocketsStayDenied) {
+  const auto p = allow(quoted("udp://127.0.0.1:53") + ", " + quoted("icmp://127.0.0.1"));
+  EXPECT_EQ(probe(p, {"io_uring_setup"}), "errno 1") << last().err;
+  EXPECT_EQ(probe(p, {"raw-socket"}), "errno 1") << last().err;
+  Peer udp("127.0.0.1", SOCK_DGRAM, 0);
+  const auto control = allow(quoted("udp://127.0.0.1:" + udp.port_text()), "control.yaml");
+  EXPECT_EQ(probe(control, {"udp-send", "127.0.0.1", udp.port_text()}), "ok") << last().err;
+  EXPECT_EQ(udp.arrived(), 1);
+}
+
+TEST_F(RunSupervised, AbiThreeStillEnforcesTcpRulesThroughTheSupervisor) {
+  Peer p("127.0.0.1", SOCK_STREAM), q("127.0.0.1", SOCK_STREAM), other("127.0.0.2", SOCK_STREAM, p.port());
+  const auto prof = profile("network: {allow: [" + quoted("tcp://127.0.0.1:" + p.port_text()) +
+                            "]}\nprotections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: "
+                            "degradable, abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.1", p.port_text()}, {"--abi", "3"}), "ok") << last().err;
+  EXPECT_NE(last().err.find("net-tcp is degraded"), std::string::npos) << last().err;
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.1", q.port_text()}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(prof, {"connect", "127.0.0.2", p.port_text()}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(q.arrived() + other.arrived(), 0);
+}
+
+TEST_F(RunSupervised, NoNetworkAtAbiThreeRefusesInetSocketsWithoutASupervisor) {
+  Peer p("127.0.0.1", SOCK_STREAM);
+  const std::string degradable =
+      "protections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable, "
+      "abstract-unix-socket-scope: degradable}\n";
+  const auto none = profile(degradable, "none.yaml");
+  const auto any = profile("network: {allow: [\"tcp://*\"]}\n" + degradable, "any.yaml");
+  EXPECT_EQ(probe(none, {"connect", "127.0.0.1", p.port_text()}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(p.arrived(), 0);
+  EXPECT_EQ(probe(any, {"connect", "127.0.0.1", p.port_text()}, {"--abi", "3"}), "ok") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+}
+
+// A connect the supervisor makes on behalf of one thread blocks (the peer's backlog is
+// full); the other threads' connects go on meanwhile, and the run still ends promptly.
+TEST_F(RunSupervised, OneBlockedConnectDoesNotStallTheOthers) {
+  Peer good("127.0.0.1", SOCK_STREAM);
+  const int full = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(bind(full, reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(listen(full, 0), 0);
+  getsockname(full, reinterpret_cast<sockaddr*>(&a), &len);
+  std::vector<int> fillers;  // fill the backlog: later SYNs are dropped and connect blocks
+  for (int i = 0; i < 4; ++i) {
+    fillers.push_back(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    connect(fillers.back(), reinterpret_cast<sockaddr*>(&a), len);
+  }
+  usleep(100'000);
+  const std::string blocked = std::to_string(ntohs(a.sin_port));
+  const auto p = allow(quoted("tcp://127.0.0.1:" + good.port_text()) + ", " + quoted("tcp://127.0.0.1:" + blocked));
+  EXPECT_EQ(probe(p, {"connect-while-blocked", good.port_text(), blocked, "25"}), "ok") << last().err;
+  EXPECT_EQ(good.arrived(), 200);
+  for (const int fd : fillers) close(fd);
+  close(full);
+}
+
+// Kill sandlock (the supervisor's process): a grandchild that outlives it (PDEATHSIG takes
+// only the direct child) can no longer connect: the kernel fails supervised calls (ENOSYS).
+TEST_F(RunSupervised, KillingSandlockLeavesTheSandboxNoNetwork) {
+  Peer p("127.0.0.1", SOCK_STREAM);
+  const std::string flag = dir_.file("go"), out = dir_.file("answers");
+  const auto prof = profile("filesystem: {write: [" + dir_.path() + "]}\nnetwork: {allow: [" +
+                            quoted("tcp://127.0.0.1:" + p.port_text()) + "]}\n");
+  int from_child[2];
+  ASSERT_EQ(pipe2(from_child, O_CLOEXEC), 0);
+  const pid_t sandlock = fork();
+  ASSERT_GE(sandlock, 0);
+  if (sandlock == 0) {
+    dup2(from_child[1], STDOUT_FILENO);
+    const std::string bin = sandlock_binary();
+    execl(bin.c_str(), bin.c_str(), "run", "--profile", prof.c_str(), "--", kPython, "-c", probe_code_.c_str(),
+          "connect-again-after", p.port_text().c_str(), flag.c_str(), out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(from_child[1]);
+  char ready[6] = {};
+  ASSERT_EQ(read(from_child[0], ready, 5), 5);
+  close(from_child[0]);
+  EXPECT_STREQ(ready, "ready");
+  kill(sandlock, SIGKILL);
+  waitpid(sandlock, nullptr, 0);
+  dir_.write("go", "");
+  std::string answers;
+  for (int i = 0; i < 250 && answers.empty(); ++i) {
+    usleep(20'000);
+    answers = read_file(out);
+  }
+  EXPECT_EQ(answers, "ok,errno 38");  // connected under the supervisor; ENOSYS without it
+  EXPECT_EQ(p.arrived(), 1);
+}
+
+}  // namespace
+}  // namespace sandlock::testing
