@@ -40,6 +40,11 @@ TEST_F(RunSeccomp, OrdinaryProgramsRun) {
 using RunLimits = RunTest;
 
 TEST_F(RunLimits, MemoryLimitBinds) {
+#ifdef __SANITIZE_ADDRESS__
+  // ASan reserves terabytes of shadow address space, so an instrumented sandlock cannot
+  // allocate once RLIMIT_AS is set in its child; the release build runs this test.
+  GTEST_SKIP() << "SKIP: RLIMIT_AS cannot be exercised through an ASan-instrumented launcher";
+#endif
   const auto p = profile("limits: {memory: 300M}\n");
   EXPECT_EQ(probe(p, {"alloc", "600"}), "errno 12") << last().err;
   EXPECT_EQ(probe(p, {"alloc", "20"}), "ok") << last().err;
