@@ -230,6 +230,13 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   int pipe_fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe_fds) != 0) return fail(errno_message("socketpair"));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
+  UniqueFd agent_parent, agent_child;  // the supervisor's channel to the domain agent
+  if (request.plan.needs_supervisor) {
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe_fds) != 0) return fail(errno_message("socketpair"));
+    agent_parent.reset(pipe_fds[0]);
+    agent_child.reset(pipe_fds[1]);
+    setup.agent_channel = agent_child.get();
+  }
 
   const ForegroundTerminal terminal;  // declared after `signals`: gives the terminal back first
   setup.take_terminal = terminal.owned();
@@ -244,13 +251,15 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   setpgid(child, child);  // also here, so kill(-child) cannot race the child's own setpgid
   terminal.hand_to(child);
   report_write.reset();
+  agent_child.reset();
 
   ChildFailure failure{};
   std::unique_ptr<Supervisor> supervisor;  // outlives supervise(): stopped after the sandbox is reaped
   Handoff handoff = Handoff::Started;
   if (request.plan.needs_supervisor) {
     std::string why;
-    handoff = start_supervisor(report_read.get(), child, request.destinations, supervisor, failure, why);
+    handoff = start_supervisor(report_read.get(), child, request.destinations, std::move(agent_parent), supervisor,
+                               failure, why);
     if (handoff == Handoff::Broken) {
       kill_and_reap_sandbox(child, cgroup);
       return fail("network supervisor: " + why);

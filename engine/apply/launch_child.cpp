@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/apply/domain_agent.h"
 #include "engine/apply/listener_handoff.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
@@ -35,10 +36,24 @@ void copy_truncated(char* dst, std::size_t size, const std::string& src) {
   fail(report_fd, step, err, std::strerror(err));
 }
 
-// Everything above stderr goes, except the report pipe (O_CLOEXEC: it closes at exec).
-void close_inherited_fds(int keep) {
-  if (keep > 3) close_range(3, static_cast<unsigned>(keep) - 1, 0);
-  close_range(static_cast<unsigned>(std::max(keep + 1, 3)), ~0U, 0);
+// Everything above stderr goes, except the report socket and the agent's channel (both
+// O_CLOEXEC: they close at exec).
+void close_inherited_fds(int keep_a, int keep_b) {
+  unsigned from = 3;
+  for (const int keep : {std::min(keep_a, keep_b), std::max(keep_a, keep_b)}) {
+    if (keep < static_cast<int>(from)) continue;
+    if (static_cast<unsigned>(keep) > from) close_range(from, static_cast<unsigned>(keep) - 1, 0);
+    from = static_cast<unsigned>(keep) + 1;
+  }
+  close_range(from, ~0U, 0);
+}
+
+// The domain agent: forked inside the Landlock domain, before the seccomp filter.
+void start_domain_agent(int channel, int report_fd) {
+  const pid_t agent = fork();
+  if (agent < 0) fail_errno(report_fd, "fork the domain agent", errno);
+  if (agent == 0) run_domain_agent(channel);  // closes every other descriptor first
+  close(channel);
 }
 
 }  // namespace
@@ -51,7 +66,7 @@ void run_child(const ChildSetup& s, int report_fd) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_errno(report_fd, "prctl(PR_SET_PDEATHSIG)", errno);
   if (getppid() != s.parent) _exit(125);
   sigprocmask(SIG_SETMASK, &s.signal_mask, nullptr);
-  close_inherited_fds(report_fd);
+  close_inherited_fds(report_fd, s.agent_channel);
 
   environ = const_cast<char**>(s.envp.data());  // execvpe searches this environment's PATH
   if (!s.cwd.empty() && chdir(s.cwd.c_str()) != 0) fail_errno(report_fd, "chdir " + s.cwd, errno);
@@ -63,6 +78,7 @@ void run_child(const ChildSetup& s, int report_fd) {
   // confinement steps themselves. Seccomp after them: the filter may deny setrlimit.
   if (auto e = set_no_new_privs()) fail(report_fd, e->step, e->err, e->message);
   if (auto e = apply_landlock(*s.landlock)) fail(report_fd, e->step, e->err, e->message);
+  if (s.agent_channel >= 0) start_domain_agent(s.agent_channel, report_fd);
   for (const auto& r : s.rlimits) {
     const rlimit lim{r.soft, r.hard};
     if (setrlimit(r.resource, &lim) != 0) fail_errno(report_fd, std::string("setrlimit ") + r.name, errno);

@@ -40,6 +40,7 @@ struct ChildSetup {
   const LandlockPlan* landlock = nullptr;
   const PreparedSeccomp* seccomp = nullptr;
   bool hand_over_listener = false;  // the filter notifies: pass its listener to the parent
+  int agent_channel = -1;  // >= 0: fork the domain agent (domain_agent.h) serving this socket
 };
 
 // Never returns: execs the command, or reports the failed step on `report_fd` and exits.

@@ -37,7 +37,8 @@ std::optional<ConfineError> hand_over_listener(const PreparedSeccomp& seccomp, i
 }
 
 Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const DestinationPolicy> policy,
-                         std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure, std::string& error) {
+                         UniqueFd agent, std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure,
+                         std::string& error) {
   union {
     int listener_fd;
     ChildFailure failure;
@@ -57,7 +58,8 @@ Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const Destina
     error = std::string("taking the seccomp listener from the child: ") + std::strerror(errno);
     return Handoff::Broken;
   }
-  supervisor = std::make_unique<Supervisor>(std::move(listener), std::move(policy));
+  supervisor = std::make_unique<Supervisor>(std::move(listener), std::move(policy),
+                                            std::make_unique<DomainAgent>(std::move(agent)));
   const char ack = 1;
   if (write(channel, &ack, 1) != 1) {
     error = std::string("releasing the child: ") + std::strerror(errno);

@@ -27,7 +27,9 @@ enum class Handoff {
 };
 
 // Parent side: reads the child's first report on `channel` and starts the supervisor.
+// `agent` is the channel to the child's domain agent (see domain_agent.h).
 Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const DestinationPolicy> policy,
-                         std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure, std::string& error);
+                         UniqueFd agent, std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure,
+                         std::string& error);
 
 }  // namespace sandlock

@@ -14,4 +14,8 @@ inline int pidfd_getfd(int pidfd, int target_fd, unsigned flags) {
   return static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, target_fd, flags));
 }
 
+inline int pidfd_send_signal(int pidfd, int sig) {
+  return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+}
+
 }  // namespace sandlock::sys

@@ -1,13 +1,18 @@
 #include "engine/apply/supervised_calls.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "engine/apply/child_memory.h"
@@ -23,8 +28,8 @@ constexpr std::size_t kMaxBatchPayload = 1 << 20;   // per sendmmsg call; the re
 constexpr std::size_t kMaxControl = 64 * 1024;
 constexpr std::size_t kMaxIov = 1024;               // UIO_MAXIOV, as the kernel caps it
 
-CallAnswer fail(int err) { return {0, err, false}; }
-CallAnswer result_of(ssize_t rc) { return rc < 0 ? fail(errno) : CallAnswer{rc, 0, false}; }
+CallAnswer fail(int err) { return {0, err}; }
+CallAnswer result_of(ssize_t rc) { return rc < 0 ? fail(errno) : CallAnswer{rc, 0}; }
 
 // The kernel's socklen_t arguments are ints: the low 32 bits, negative = invalid.
 int int_arg(std::uint64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); }
@@ -128,26 +133,32 @@ class CallHandler {
   CallHandler(const CallContext& ctx, const SupervisedCall& call) : ctx_(ctx), call_(call) {}
 
   CallAnswer run() {
-    const UniqueFd task = open_task(call_.pid);
-    if (!task || !still_valid()) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
-    sock_ = UniqueFd(sys::pidfd_getfd(task.get(), int_arg(call_.args[0]), 0));
+    task_ = open_task(call_.pid);
+    if (!task_ || !still_valid()) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
+    sock_ = UniqueFd(sys::pidfd_getfd(task_.get(), int_arg(call_.args[0]), 0));
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
     family_ = int_option(sock_.get(), SO_DOMAIN);
     if (family_ < 0) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
-    // Unix, netlink, ...: not this policy's business; the kernel and Landlock decide (an
-    // on-behalf unix connect would escape the abstract-socket scope). The kernel re-reads
-    // the fd number when it runs the call, so this decision is about the socket, not memory.
-    // TODO(supervisor): another thread could swap an inet socket onto that fd number (dup2)
-    // in the moment between this check and the kernel's re-run; closing that needs the
-    // unix connect made in the sandbox's own Landlock domain (a helper forked pre-seccomp).
-    if (family_ != AF_INET && family_ != AF_INET6) return {0, 0, true};
     type_ = int_option(sock_.get(), SO_TYPE);
-    proto_ = proto_of(type_, int_option(sock_.get(), SO_PROTOCOL));
-    if (proto_ == NetProto{}) return fail(EACCES);
+    if (inet()) {
+      proto_ = proto_of(type_, int_option(sock_.get(), SO_PROTOCOL));
+      if (proto_ == NetProto{}) return fail(EACCES);
+    } else if (!ctx_.agent) {
+      return fail(EACCES);
+    }
+    // Unix, netlink, ...: not this policy's business, so made as they are, but by the
+    // domain agent (see domain_agent.h), on this very duplicate.
     const Operating operating(ctx_.in_flight, sock_.get());
+    return dispatch();
+  }
+
+ private:
+  bool inet() const { return family_ == AF_INET || family_ == AF_INET6; }
+
+  CallAnswer dispatch() {
     switch (call_.nr) {
-      case SYS_connect: return connect_call();
-      case SYS_bind: return bind_call();
+      case SYS_connect: return address_call(AgentOp::Connect);
+      case SYS_bind: return address_call(AgentOp::Bind);
       case SYS_sendto: return sendto_call();
       case SYS_sendmsg: return sendmsg_call();
       case SYS_sendmmsg: return sendmmsg_call();
@@ -155,7 +166,6 @@ class CallHandler {
     }
   }
 
- private:
   bool still_valid() const { return seccomp_notify_id_valid(ctx_.listener, call_.id) == 0; }
 
   // Copies a (pointer, length) sockaddr argument pair: 0 or the kernel's errno.
@@ -169,27 +179,111 @@ class CallHandler {
     return destination_errno(ctx_.policy, proto_, family_, use, addr, len);
   }
 
-  CallAnswer address_call(AddressUse use, int (*op)(int, const sockaddr*, socklen_t)) {
+  CallAnswer address_call(AgentOp op) {
     if (const int err = copy_address(call_.args[1], int_arg(call_.args[2]))) return fail(err);
     if (!still_valid()) return fail(ESRCH);
-    if (const int err = check(use, addr_, addr_len_)) return fail(err);
-    return result_of(op(sock_.get(), reinterpret_cast<const sockaddr*>(&addr_), addr_len_));
+    if (!inet()) {
+      AgentRequest r;
+      r.op = op;
+      r.sock = sock_.get();
+      const UniqueFd cwd = cwd_for(addr_, addr_len_);
+      r.cwd = cwd.get();
+      r.name = &addr_;
+      r.name_len = addr_len_;
+      return agent_answer(r);
+    }
+    if (const int err = check(op == AgentOp::Bind ? AddressUse::Bind : AddressUse::Connect, addr_, addr_len_))
+      return fail(err);
+    const auto* sa = reinterpret_cast<const sockaddr*>(&addr_);
+    return result_of(op == AgentOp::Bind ? ::bind(sock_.get(), sa, addr_len_) : ::connect(sock_.get(), sa, addr_len_));
   }
 
-  CallAnswer connect_call() { return address_call(AddressUse::Connect, ::connect); }
-  CallAnswer bind_call() { return address_call(AddressUse::Bind, ::bind); }
+  CallAnswer agent_answer(const AgentRequest& r) {
+    const AgentResult a = ctx_.agent->perform(r);
+    return {a.val, a.error};
+  }
+
+  // The caller's working directory, when a unix socket path is relative to it.
+  UniqueFd cwd_for(const sockaddr_storage& name, socklen_t len) const {
+    const auto& un = reinterpret_cast<const sockaddr_un&>(name);
+    if (name.ss_family != AF_UNIX || len <= offsetof(sockaddr_un, sun_path) || un.sun_path[0] == '\0' ||
+        un.sun_path[0] == '/')
+      return UniqueFd();
+    const std::string dir = "/proc/" + std::to_string(call_.pid) + "/cwd";
+    return UniqueFd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  }
+
+  // A stream send that met a closed peer: the kernel would also have sent the caller SIGPIPE.
+  void raise_sigpipe(int err, int flags) const {
+    if (err == EPIPE && !(flags & MSG_NOSIGNAL)) sys::pidfd_send_signal(task_.get(), SIGPIPE);
+  }
 
   CallAnswer sendto_call() {
-    // No address in the registers: nothing in memory steers the destination.
-    if (call_.args[4] == 0) return {0, 0, true};
-    if (const int err = copy_address(call_.args[4], int_arg(call_.args[5]))) return fail(err);
-    std::vector<char> payload;
+    CopiedMessage m;
+    if (call_.args[4] != 0) {  // no address (the filter does not notify those): the connected peer
+      if (const int err = copy_address(call_.args[4], int_arg(call_.args[5]))) return fail(err);
+      m.name = addr_;
+      m.name_len = addr_len_;
+    }
     const std::vector<iovec> iov{{reinterpret_cast<void*>(call_.args[1]), static_cast<std::size_t>(call_.args[2])}};
-    if (const int err = copy_payload(call_.pid, iov, type_, kMaxPayload, payload)) return fail(err);
+    if (const int err = copy_payload(call_.pid, iov, type_, kMaxPayload, m.data)) return fail(err);
     if (!still_valid()) return fail(ESRCH);
-    if (const int err = check(AddressUse::Send, addr_, addr_len_)) return fail(err);
-    return result_of(::sendto(sock_.get(), payload.data(), payload.size(), int_arg(call_.args[3]),
-                              reinterpret_cast<const sockaddr*>(&addr_), addr_len_));
+    ssize_t sent = 0;
+    const int err = transmit(m, int_arg(call_.args[3]), sent);
+    return err ? fail(err) : CallAnswer{sent, 0};
+  }
+
+  // Sends a copied message on the duplicate: checked and sent here for inet sockets, sent
+  // by the domain agent (descriptors and all) for the others. 0 or the errno.
+  int transmit(CopiedMessage& m, int flags, ssize_t& sent) {
+    if (inet()) {
+      if (m.name_len)
+        if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
+      iovec iov{};
+      const msghdr h = m.header(iov);
+      sent = ::sendmsg(sock_.get(), &h, flags | MSG_NOSIGNAL);
+      const int err = sent < 0 ? errno : 0;
+      raise_sigpipe(err, flags);
+      return err;
+    }
+    std::vector<UniqueFd> passed;
+    if (const int err = take_passed_descriptors(m.control, passed)) return err;
+    AgentRequest r;
+    r.op = AgentOp::Send;
+    r.flags = flags | MSG_NOSIGNAL;
+    r.sock = sock_.get();
+    const UniqueFd cwd = m.name_len ? cwd_for(m.name, m.name_len) : UniqueFd();
+    r.cwd = cwd.get();
+    r.name = m.name_len ? &m.name : nullptr;
+    r.name_len = m.name_len;
+    r.data = m.data.data();
+    r.data_len = m.data.size();
+    r.control = m.control.data();
+    r.control_len = m.control.size();
+    for (const UniqueFd& fd : passed) r.rights.push_back(fd.get());
+    const AgentResult a = ctx_.agent->perform(r);
+    sent = a.error ? -1 : static_cast<ssize_t>(a.val);
+    raise_sigpipe(a.error, flags);
+    return a.error;
+  }
+
+  // Duplicates, in order, the caller's descriptors that SCM_RIGHTS messages name.
+  int take_passed_descriptors(std::vector<char>& control, std::vector<UniqueFd>& out) const {
+    msghdr m{};
+    m.msg_control = control.data();
+    m.msg_controllen = control.size();
+    for (cmsghdr* c = control.empty() ? nullptr : CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      if (out.size() + n > kMaxPassedFds) return EINVAL;
+      for (std::size_t i = 0; i < n; ++i) {
+        int fd = -1;
+        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+        out.emplace_back(sys::pidfd_getfd(task_.get(), fd, 0));
+        if (!out.back()) return EBADF;
+      }
+    }
+    return 0;
   }
 
   // Copies, checks and sends one message; `sent` is its byte count.
@@ -197,18 +291,13 @@ class CallHandler {
     CopiedMessage m;
     if (const int err = copy_message(call_.pid, msg_addr, type_, budget, m)) return err;
     if (!still_valid()) return ESRCH;
-    if (m.name_len)
-      if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
-    iovec iov{};
-    const msghdr h = m.header(iov);
-    sent = ::sendmsg(sock_.get(), &h, flags);
-    return sent < 0 ? errno : 0;
+    return transmit(m, flags, sent);
   }
 
   CallAnswer sendmsg_call() {
     ssize_t sent = 0;
     const int err = send_one(call_.args[1], int_arg(call_.args[2]), kMaxPayload, sent);
-    return err ? fail(err) : CallAnswer{sent, 0, false};
+    return err ? fail(err) : CallAnswer{sent, 0};
   }
 
   // Every message is checked on its own; the first refused or failed one ends the batch,
@@ -231,11 +320,12 @@ class CallHandler {
       }
       used += static_cast<std::size_t>(sent);
     }
-    return {static_cast<std::int64_t>(done), 0, false};
+    return {static_cast<std::int64_t>(done), 0};
   }
 
   const CallContext& ctx_;
   const SupervisedCall& call_;
+  UniqueFd task_;
   UniqueFd sock_;
   int family_ = 0;
   int type_ = 0;

@@ -1,7 +1,7 @@
 // One seccomp notification, answered: the supervisor copies the call's address(es) out of
 // the sandboxed task, checks the copy, and performs the operation itself on a duplicate of
 // the task's socket (pidfd_getfd) with that copy. It never lets the kernel re-run a call
-// whose address it checked (that re-reads memory the sandbox can rewrite in between).
+// (that re-reads memory and fd numbers the sandbox can change in between).
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +12,7 @@
 #include <set>
 
 #include "engine/apply/destinations.h"
+#include "engine/apply/domain_agent.h"
 
 namespace sandlock {
 
@@ -25,7 +26,6 @@ struct SupervisedCall {
 struct CallAnswer {
   std::int64_t val = 0;  // the syscall's return value when error == 0
   int error = 0;         // positive errno
-  bool proceed = false;  // let the kernel run the call (only for what no checked memory steers)
 };
 
 // Socket duplicates an operation is running on, so stopping can abort blocked calls.
@@ -45,10 +45,13 @@ struct CallContext {
   const DestinationPolicy& policy;
   int listener;  // for seccomp_notify_id_valid
   InFlightSockets& in_flight;
+  DomainAgent* agent;  // makes the calls on other sockets; null: they are refused (EACCES)
 };
 
-// connect, sendto, sendmsg, sendmmsg and bind. Calls on sockets that are not AF_INET or
-// AF_INET6 proceed (Landlock governs those). Anything else is refused (EACCES).
+// connect, sendto, sendmsg, sendmmsg and bind. Calls on AF_INET/AF_INET6 sockets are
+// checked and made here; calls on other sockets (unix, netlink) are made as they are by the
+// domain agent, inside the sandbox's Landlock domain. Nothing is ever left to the kernel
+// to re-run. Anything else is refused (EACCES).
 CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call);
 
 }  // namespace sandlock

@@ -28,8 +28,12 @@ struct NotifyBuffers {
 
 }  // namespace
 
-Supervisor::Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolicy> policy)
-    : listener_(std::move(listener)), wake_(eventfd(0, EFD_CLOEXEC)), policy_(std::move(policy)) {
+Supervisor::Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolicy> policy,
+                       std::unique_ptr<DomainAgent> agent)
+    : listener_(std::move(listener)),
+      wake_(eventfd(0, EFD_CLOEXEC)),
+      policy_(std::move(policy)),
+      agent_(std::move(agent)) {
   ioctl(listener_.get(), kNotifSetFlags, kSyncWakeUp);
   const std::lock_guard lock(mu_);
   threads_.emplace_back([this] { serve(); });
@@ -105,12 +109,12 @@ bool Supervisor::receive(seccomp_notif& req, SupervisedCall& call) {
 }
 
 void Supervisor::answer(const SupervisedCall& call) {
-  const CallAnswer a = answer_call(CallContext{*policy_, listener_.get(), in_flight_}, call);
+  const CallAnswer a = answer_call(CallContext{*policy_, listener_.get(), in_flight_, agent_.get()}, call);
   seccomp_notif_resp resp{};
   resp.id = call.id;
-  resp.val = a.proceed || a.error ? 0 : a.val;
-  resp.error = a.proceed ? 0 : -a.error;
-  resp.flags = a.proceed ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+  resp.val = a.error ? 0 : a.val;
+  resp.error = -a.error;
+  resp.flags = 0;  // never SECCOMP_USER_NOTIF_FLAG_CONTINUE: see supervised_calls.h
   // ENOENT: the caller died or was interrupted meanwhile; nobody is waiting for the answer.
   seccomp_notify_respond(listener_.get(), &resp);
 }

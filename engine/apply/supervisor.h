@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/apply/destinations.h"
+#include "engine/apply/domain_agent.h"
 #include "engine/apply/supervised_calls.h"
 #include "engine/apply/unique_fd.h"
 
@@ -26,8 +27,10 @@ class Supervisor {
  public:
   static constexpr std::size_t kMaxWorkers = 64;
 
-  // Starts answering on `listener` (a seccomp notification fd), which it owns from now on.
-  Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolicy> policy);
+  // Starts answering on `listener` (a seccomp notification fd), which it owns from now on;
+  // calls on non-inet sockets go to `agent` (null: refused).
+  Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolicy> policy,
+             std::unique_ptr<DomainAgent> agent = nullptr);
   ~Supervisor();
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
@@ -44,6 +47,7 @@ class Supervisor {
   UniqueFd listener_;
   UniqueFd wake_;  // eventfd, written once by stop(): ends the leader's wait for good
   std::shared_ptr<const DestinationPolicy> policy_;
+  std::unique_ptr<DomainAgent> agent_;
   InFlightSockets in_flight_;
 
   std::mutex mu_;

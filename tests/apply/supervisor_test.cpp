@@ -178,7 +178,7 @@ TEST(Supervisor, FailsClosedOnceStopped) {
   ChildFailure failure{};
   std::string error;
   ASSERT_EQ(start_supervisor(parent_end.get(), child, std::make_shared<const DestinationPolicy>(policy_for(g)),
-                             supervisor, failure, error),
+                             UniqueFd(), supervisor, failure, error),
             Handoff::Started)
       << error;
   int result = -1;

@@ -118,6 +118,51 @@ def run(op, args):
             stop.append(1)
             t.join()
         return " ".join("%s=%d" % kv for kv in sorted(results.items()))
+    elif op == "race-fd-swap":
+        # One thread keeps swapping a unix socket and a fresh TCP socket onto one fd number
+        # (dup2) while this one connects that number to HOST:PORT, N times: a decision
+        # taken on the unix socket must never let the TCP socket through unchecked.
+        import ctypes, threading
+        libc = ctypes.CDLL(None, use_errno=True)
+        addr = ctypes.create_string_buffer(sockaddr_in(args[0], int(args[1])), 16)
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        tcp = [socket.socket() for _ in range(int(args[2]))]
+        slot, current, stop = 900, [0], []
+        sys.setswitchinterval(1e-5)
+        def swap():
+            while not stop:
+                libc.dup2(unix.fileno(), slot)
+                libc.dup2(tcp[current[0]].fileno(), slot)
+        t = threading.Thread(target=swap)
+        t.start()
+        results = {}
+        try:
+            for i in range(len(tcp)):
+                current[0] = i
+                rc = libc.connect(slot, addr, 16)
+                key = "ok" if rc == 0 else "errno %d" % ctypes.get_errno()
+                results[key] = results.get(key, 0) + 1
+        finally:
+            stop.append(1)
+            t.join()
+        return " ".join("%s=%d" % kv for kv in sorted(results.items()))
+    elif op == "unix-connect-in":
+        # A relative socket path, resolved against the caller's working directory.
+        os.chdir(args[0])
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(args[1])
+        s.close()
+    elif op == "unix-send-fd":
+        # sendmsg with SCM_RIGHTS: the receiver must get a working descriptor.
+        r, w = os.pipe()
+        os.write(w, b"fd-ok")
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(args[0])
+        socket.send_fds(s, [b"x"], [r])
+        s.close()
+    elif op == "unix-dgram-sendto":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.sendto(b"dgram-ok", args[0])
     elif op == "connect-passed-socket":
         # A forked child creates the socket and passes it in over SCM_RIGHTS.
         a, b = socket.socketpair()

@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <stdexcept>
@@ -200,6 +202,94 @@ TEST_F(RunSupervised, SocketPassedInFromAForkedChildIsStillChecked) {
   EXPECT_EQ(probe(p, {"connect-passed-socket", "127.0.0.1", good.port_text()}), "ok") << last().err;
   EXPECT_EQ(bad.arrived(), 0);
   EXPECT_EQ(good.arrived(), 1);
+}
+
+// A unix socket bound at `path` (stream: listening).
+int unix_socket_at(const std::string& path, int type) {
+  const int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) throw std::runtime_error("socket path too long: " + path);
+  memcpy(addr.sun_path, path.data(), path.size());
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());  // exact: abstract names
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || (type == SOCK_STREAM && listen(fd, 8) != 0))
+    throw std::runtime_error("cannot bind " + path);
+  return fd;
+}
+
+// Reads what arrives on the descriptor passed over an accepted connection of `listener`.
+std::string read_passed_descriptor(int listener) {
+  const int conn = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  if (conn < 0) return "no connection";
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  std::string out = "no descriptor";
+  if (recvmsg(conn, &m, MSG_CMSG_CLOEXEC) == 1 && CMSG_FIRSTHDR(&m) && CMSG_FIRSTHDR(&m)->cmsg_type == SCM_RIGHTS) {
+    int passed = -1;
+    memcpy(&passed, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof passed);
+    char buf[16] = {};
+    out = read(passed, buf, sizeof buf - 1) > 0 ? buf : "unreadable descriptor";
+    close(passed);
+  }
+  close(conn);
+  return out;
+}
+
+// Unix sockets are not the destination policy's business, but the supervisor sees their
+// connect/sendmsg calls too: it hands them to a helper inside the sandbox's own Landlock
+// domain, so they behave as without a supervisor — relative paths, passed descriptors,
+// datagrams — and the abstract-socket scope still holds (denied outside, allowed inside).
+TEST_F(RunSupervised, UnixSocketsBehaveAsWithoutTheSupervisor) {
+  const std::string sockets = dir_.path() + "/sockets";
+  ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
+  const int stream = unix_socket_at(sockets + "/s.sock", SOCK_STREAM);
+  const int dgram = unix_socket_at(sockets + "/d.sock", SOCK_DGRAM);
+  const auto p = allow(quoted("tcp://127.0.0.1:1"));
+  EXPECT_EQ(probe(p, {"unix-connect-in", sockets, "s.sock"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"unix-connect-in", sockets, "missing.sock"}), "errno 2") << last().err;
+  EXPECT_EQ(probe(p, {"unix-send-fd", sockets + "/s.sock"}), "ok") << last().err;
+  const int first = accept4(stream, nullptr, nullptr, SOCK_CLOEXEC);  // the unix-connect-in one
+  EXPECT_GE(first, 0);
+  close(first);
+  EXPECT_EQ(read_passed_descriptor(stream), "fd-ok");
+  EXPECT_EQ(probe(p, {"unix-dgram-sendto", sockets + "/d.sock"}), "ok") << last().err;
+  char buf[16] = {};
+  EXPECT_EQ(recv(dgram, buf, sizeof buf - 1, MSG_DONTWAIT), 8);
+  EXPECT_STREQ(buf, "dgram-ok");
+
+  const std::string name = "sandlock-supervised-" + std::to_string(getpid());
+  const int outside = unix_socket_at(std::string(1, '\0') + name, SOCK_STREAM);
+  EXPECT_EQ(probe(p, {"abstract-connect", name}), "errno 1") << last().err;
+  EXPECT_EQ(probe(p, {"abstract-self"}), "ok") << last().err;
+  const auto unscoped = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\nprotections: {abstract-unix-socket-scope: disabled}\n",
+                                "unscoped.yaml");
+  EXPECT_EQ(probe(unscoped, {"abstract-connect", name}), "ok") << last().err;
+  for (const int fd : {stream, dgram, outside}) close(fd);
+}
+
+// The supervisor's decision about a unix socket must not carry over to a TCP socket that
+// another thread dup2()s onto the same fd number meanwhile. The allowed rule names another
+// host on the same port, so Landlock (ports only) lets the port through and only the
+// supervisor stands between the sandbox and 127.0.0.1.
+TEST_F(RunSupervised, SwappingATcpSocketOntoAUnixSocketsNumberNeverConnectsUnchecked) {
+  Peer bad("127.0.0.1", SOCK_STREAM);
+  const auto p = allow(quoted("tcp://127.0.0.2:" + bad.port_text()));
+  const std::string answer = probe(p, {"race-fd-swap", "127.0.0.1", bad.port_text(), "1000"});
+  EXPECT_EQ(bad.arrived(), 0) << answer;
+  // TCP: refused by the supervisor (EACCES); unix: an inet address is invalid for it (EINVAL).
+  EXPECT_NE(answer.find("errno 13="), std::string::npos) << answer << last().err;
+  EXPECT_EQ(answer.find("ok"), std::string::npos) << answer;
+  // Control: when the destination is allowed, the same race does connect.
+  const auto control = allow(quoted("tcp://127.0.0.1:" + bad.port_text()), "control.yaml");
+  const std::string allowed = probe(control, {"race-fd-swap", "127.0.0.1", bad.port_text(), "300"});
+  EXPECT_NE(allowed.find("ok="), std::string::npos) << allowed << last().err;
+  EXPECT_GT(bad.arrived(), 0);
 }
 
 TEST_F(RunSupervised, IoUringAndRawSocketsStayDenied) {

@@ -1,0 +1,203 @@
+#include "engine/apply/domain_agent.h"
+
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sandlock {
+namespace {
+
+// Bounds of one request; the supervisor copies no more than this out of the caller.
+constexpr std::size_t kMaxName = sizeof(sockaddr_storage);
+constexpr std::size_t kMaxControl = 64 * 1024;
+constexpr std::size_t kMaxData = 256 * 1024;
+constexpr int kChannelBuffer = 1 << 20;  // one request is one packet: room for the largest
+
+// One packet: this header, then the name, the control data and the payload. The packet's
+// own SCM_RIGHTS carry the socket, the working directory (if has_cwd) and the rights.
+struct WireHeader {
+  std::uint32_t op;
+  std::int32_t flags;
+  std::uint32_t name_len;
+  std::uint32_t control_len;
+  std::uint32_t data_len;
+  std::uint32_t rights;
+  std::uint32_t has_cwd;
+};
+
+struct WireAnswer {
+  std::int64_t val;
+  std::int32_t error;
+};
+
+constexpr std::size_t kMaxPacket = sizeof(WireHeader) + kMaxName + kMaxControl + kMaxData;
+constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
+
+// ---- helper side ----
+
+// Only what serving needs. Defence in depth: the helper runs outside the sandbox's seccomp
+// filter, so should anything ever take it over, it still cannot do much else.
+bool load_agent_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+  if (!ctx) return false;
+  bool ok = true;
+  for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
+                           "exit", "exit_group", "rt_sigreturn", "restart_syscall"}) {
+    const int nr = seccomp_syscall_resolve_name(name);
+    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
+  }
+  ok = ok && seccomp_load(ctx) == 0;
+  seccomp_release(ctx);
+  return ok;
+}
+
+// Puts the helper's own descriptors where the caller's SCM_RIGHTS numbers were, in order.
+int substitute_rights(char* control, std::size_t len, const int* rights, std::size_t count) {
+  msghdr m{};
+  m.msg_control = control;
+  m.msg_controllen = len;
+  std::size_t used = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    if (n > count - used) return EINVAL;
+    std::memcpy(CMSG_DATA(c), rights + used, n * sizeof(int));
+    used += n;
+  }
+  return used == count ? 0 : EINVAL;
+}
+
+WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_t nfds) {
+  const std::size_t fixed = 1 + (h.has_cwd ? 1 : 0);
+  if (nfds != fixed + h.rights) return {0, EINVAL};
+  const int sock = fds[0];
+  // The supervisor checked this; the helper never touches inet sockets, whoever asks.
+  int family = -1;
+  socklen_t flen = sizeof family;
+  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &family, &flen) != 0) return {0, ENOTSOCK};
+  if (family == AF_INET || family == AF_INET6) return {0, EACCES};
+  if (h.has_cwd && fchdir(fds[1]) != 0) return {0, errno};
+  auto* name = reinterpret_cast<sockaddr*>(body);
+  char* control = body + h.name_len;
+  char* data = control + h.control_len;
+  long rc = -1;
+  switch (static_cast<AgentOp>(h.op)) {
+    case AgentOp::Connect: rc = connect(sock, name, h.name_len); break;
+    case AgentOp::Bind: rc = bind(sock, name, h.name_len); break;
+    case AgentOp::Send: {
+      if (const int err = substitute_rights(control, h.control_len, fds + fixed, h.rights)) return {0, err};
+      iovec iov{data, h.data_len};
+      msghdr m{};
+      m.msg_name = h.name_len ? name : nullptr;
+      m.msg_namelen = h.name_len;
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = h.control_len ? control : nullptr;
+      m.msg_controllen = h.control_len;
+      rc = sendmsg(sock, &m, h.flags);
+      break;
+    }
+    default: return {0, EINVAL};
+  }
+  return rc < 0 ? WireAnswer{0, errno} : WireAnswer{rc, 0};
+}
+
+}  // namespace
+
+void run_domain_agent(int channel) {
+  // Not dumpable: the sandbox (same domain, same user) cannot ptrace it or take its fds.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // A send to a closed stream reports EPIPE to the caller instead of killing the helper.
+  signal(SIGPIPE, SIG_IGN);
+  // Nothing but the channel: not the report socket, not the sandbox's stdio.
+  if (channel != 3 && dup2(channel, 3) != 3) _exit(1);
+  channel = 3;
+  close_range(0, 2, 0);
+  close_range(4, ~0U, 0);
+  std::vector<char> packet(kMaxPacket);
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
+  if (!load_agent_filter()) _exit(1);  // the supervisor then fails every call it would send
+  for (;;) {
+    iovec iov{packet.data(), packet.size()};
+    msghdr m{};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control.data();
+    m.msg_controllen = control.size();
+    const ssize_t n = recvmsg(channel, &m, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(0);  // the supervisor is gone
+    int fds[kMaxChannelFds];
+    std::size_t nfds = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (std::size_t i = 0; i < count && nfds < kMaxChannelFds; ++i)
+        std::memcpy(&fds[nfds++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    }
+    WireAnswer answer{0, EINVAL};
+    WireHeader h{};
+    if (!(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && static_cast<std::size_t>(n) >= sizeof h) {
+      std::memcpy(&h, packet.data(), sizeof h);
+      const std::size_t body = std::size_t{h.name_len} + h.control_len + h.data_len;
+      if (h.name_len <= kMaxName && h.control_len <= kMaxControl && h.data_len <= kMaxData &&
+          sizeof h + body == static_cast<std::size_t>(n) && nfds > 0)
+        answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
+    }
+    for (std::size_t i = 0; i < nfds; ++i) close(fds[i]);
+    while (send(channel, &answer, sizeof answer, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+// ---- supervisor side ----
+
+DomainAgent::DomainAgent(UniqueFd channel) : channel_(std::move(channel)) {
+  // Root may go past net.core.wmem_max; otherwise the largest requests fail with EMSGSIZE.
+  if (setsockopt(channel_.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kChannelBuffer, sizeof kChannelBuffer) != 0)
+    setsockopt(channel_.get(), SOL_SOCKET, SO_SNDBUF, &kChannelBuffer, sizeof kChannelBuffer);
+}
+
+AgentResult DomainAgent::perform(const AgentRequest& r) {
+  if (r.name_len > kMaxName || r.control_len > kMaxControl || r.data_len > kMaxData) return {0, EMSGSIZE};
+  if (r.rights.size() > kMaxPassedFds) return {0, EINVAL};
+  const WireHeader h{static_cast<std::uint32_t>(r.op), r.flags, r.name_len, static_cast<std::uint32_t>(r.control_len),
+                     static_cast<std::uint32_t>(r.data_len), static_cast<std::uint32_t>(r.rights.size()),
+                     r.cwd >= 0 ? 1U : 0U};
+  iovec iov[4] = {{const_cast<WireHeader*>(&h), sizeof h},
+                  {const_cast<void*>(r.name), r.name_len},
+                  {const_cast<char*>(r.control), r.control_len},
+                  {const_cast<char*>(r.data), r.data_len}};
+  std::vector<int> fds{r.sock};
+  if (r.cwd >= 0) fds.push_back(r.cwd);
+  fds.insert(fds.end(), r.rights.begin(), r.rights.end());
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  msghdr m{};
+  m.msg_iov = iov;
+  m.msg_iovlen = 4;
+  m.msg_control = control.data();
+  m.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+
+  const std::lock_guard lock(mu_);
+  ssize_t sent;
+  while ((sent = sendmsg(channel_.get(), &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  if (sent < 0) return {0, errno == EMSGSIZE || errno == ENOBUFS ? EMSGSIZE : EACCES};
+  WireAnswer answer{};
+  ssize_t got;
+  while ((got = recv(channel_.get(), &answer, sizeof answer, 0)) < 0 && errno == EINTR) {
+  }
+  if (got != static_cast<ssize_t>(sizeof answer)) return {0, EACCES};  // the helper is gone: fail closed
+  return {answer.val, answer.error};
+}
+
+}  // namespace sandlock
