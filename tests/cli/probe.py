@@ -146,6 +146,26 @@ def run(op, args):
             stop.append(1)
             t.join()
         return " ".join("%s=%d" % kv for kv in sorted(results.items()))
+    elif op == "send-to-closed-peer":
+        # sendmsg (supervised) on a TCP connection whose peer has gone, until it fails;
+        # "nosignal" passes MSG_NOSIGNAL. Answers "sigpipe errno 32" when SIGPIPE came too.
+        import signal, time
+        pipes = []
+        signal.signal(signal.SIGPIPE, lambda *_: pipes.append(1))
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        c = socket.socket()
+        c.connect(srv.getsockname())
+        srv.accept()[0].close()
+        flags = socket.MSG_NOSIGNAL if args[0] == "nosignal" else 0
+        try:
+            for _ in range(100):
+                c.sendmsg([b"x"], [], flags)
+                time.sleep(0.01)
+        except OSError as e:
+            return ("sigpipe " if pipes else "") + "errno %d" % e.errno
+        return "still sending"
     elif op == "unix-connect-in":
         # A relative socket path, resolved against the caller's working directory.
         os.chdir(args[0])

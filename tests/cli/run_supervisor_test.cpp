@@ -292,6 +292,16 @@ TEST_F(RunSupervised, SwappingATcpSocketOntoAUnixSocketsNumberNeverConnectsUnche
   EXPECT_GT(bad.arrived(), 0);
 }
 
+// A send made on the caller's behalf to a closed peer: the caller gets EPIPE, and SIGPIPE
+// unless it asked for MSG_NOSIGNAL — the signal never lands on sandlock itself.
+TEST_F(RunSupervised, SendToAClosedPeerSignalsTheCallerNotSandlock) {
+  const auto p = profile("network: {allow: [\"tcp://127.0.0.1\"], bind: [\"*\"]}\n");
+  EXPECT_EQ(probe(p, {"send-to-closed-peer", "nosignal"}), "errno 32") << last().err;
+  EXPECT_EQ(last().exit_code, 0);
+  EXPECT_EQ(probe(p, {"send-to-closed-peer", "signal"}), "sigpipe errno 32") << last().err;
+  EXPECT_EQ(last().exit_code, 0) << last().err;
+}
+
 TEST_F(RunSupervised, IoUringAndRawSocketsStayDenied) {
   const auto p = allow(quoted("udp://127.0.0.1:53") + ", " + quoted("icmp://127.0.0.1"));
   EXPECT_EQ(probe(p, {"io_uring_setup"}), "errno 1") << last().err;
