@@ -133,8 +133,11 @@ class CallHandler {
   CallHandler(const CallContext& ctx, const SupervisedCall& call) : ctx_(ctx), call_(call) {}
 
   CallAnswer run() {
+    // No validity check yet: every path below checks the notification is still live after
+    // its last read of the task and before acting, which also proves the tid was not reused
+    // in between (the task was alive from the notification to that check).
     task_ = open_task(call_.pid);
-    if (!task_ || !still_valid()) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
+    if (!task_) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     sock_ = UniqueFd(sys::pidfd_getfd(task_.get(), int_arg(call_.args[0]), 0));
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
     family_ = int_option(sock_.get(), SO_DOMAIN);
