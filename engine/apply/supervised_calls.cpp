@@ -28,8 +28,14 @@ constexpr std::size_t kMaxBatchPayload = 1 << 20;   // per sendmmsg call; the re
 constexpr std::size_t kMaxControl = 64 * 1024;
 constexpr std::size_t kMaxIov = 1024;               // UIO_MAXIOV, as the kernel caps it
 
-CallAnswer fail(int err) { return {0, err}; }
-CallAnswer result_of(ssize_t rc) { return rc < 0 ? fail(errno) : CallAnswer{rc, 0}; }
+CallAnswer answer_of(std::int64_t val, int err) {
+  CallAnswer a;
+  a.val = val;
+  a.error = err;
+  return a;
+}
+CallAnswer fail(int err) { return answer_of(0, err); }
+CallAnswer result_of(ssize_t rc) { return rc < 0 ? fail(errno) : answer_of(rc, 0); }
 
 // The kernel's socklen_t arguments are ints: the low 32 bits, negative = invalid.
 int int_arg(std::uint64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); }
@@ -132,6 +138,16 @@ class CallHandler {
  public:
   CallHandler(const CallContext& ctx, const SupervisedCall& call) : ctx_(ctx), call_(call) {}
 
+  CallAnswer answer() {
+    CallAnswer a = run();
+    if (sigpipe_) {
+      a.signal = SIGPIPE;
+      a.signal_target = std::move(task_);
+    }
+    return a;
+  }
+
+ private:
   CallAnswer run() {
     // No validity check yet: every path below checks the notification is still live after
     // its last read of the task and before acting, which also proves the tid was not reused
@@ -203,7 +219,7 @@ class CallHandler {
 
   CallAnswer agent_answer(const AgentRequest& r) {
     const AgentResult a = ctx_.agent->perform(r);
-    return {a.val, a.error};
+    return answer_of(a.val, a.error);
   }
 
   // The caller's working directory, when a unix socket path is relative to it.
@@ -217,8 +233,8 @@ class CallHandler {
   }
 
   // A stream send that met a closed peer: the kernel would also have sent the caller SIGPIPE.
-  void raise_sigpipe(int err, int flags) const {
-    if (err == EPIPE && !(flags & MSG_NOSIGNAL)) sys::pidfd_send_signal(task_.get(), SIGPIPE);
+  void raise_sigpipe(int err, int flags) {
+    if (err == EPIPE && !(flags & MSG_NOSIGNAL)) sigpipe_ = true;
   }
 
   CallAnswer sendto_call() {
@@ -233,7 +249,7 @@ class CallHandler {
     if (!still_valid()) return fail(ESRCH);
     ssize_t sent = 0;
     const int err = transmit(m, int_arg(call_.args[3]), sent);
-    return err ? fail(err) : CallAnswer{sent, 0};
+    return err ? fail(err) : answer_of(sent, 0);
   }
 
   // Sends a copied message on the duplicate: checked and sent here for inet sockets, sent
@@ -300,7 +316,7 @@ class CallHandler {
   CallAnswer sendmsg_call() {
     ssize_t sent = 0;
     const int err = send_one(call_.args[1], int_arg(call_.args[2]), kMaxPayload, sent);
-    return err ? fail(err) : CallAnswer{sent, 0};
+    return err ? fail(err) : answer_of(sent, 0);
   }
 
   // Every message is checked on its own; the first refused or failed one ends the batch,
@@ -323,13 +339,14 @@ class CallHandler {
       }
       used += static_cast<std::size_t>(sent);
     }
-    return {static_cast<std::int64_t>(done), 0};
+    return answer_of(static_cast<std::int64_t>(done), 0);
   }
 
   const CallContext& ctx_;
   const SupervisedCall& call_;
   UniqueFd task_;
   UniqueFd sock_;
+  bool sigpipe_ = false;
   int family_ = 0;
   int type_ = 0;
   NetProto proto_{};
@@ -354,6 +371,6 @@ void InFlightSockets::shutdown_all() {
   for (const int fd : fds_) shutdown(fd, SHUT_RDWR);
 }
 
-CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call) { return CallHandler(ctx, call).run(); }
+CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call) { return CallHandler(ctx, call).answer(); }
 
 }  // namespace sandlock

@@ -13,6 +13,7 @@
 
 #include "engine/apply/destinations.h"
 #include "engine/apply/domain_agent.h"
+#include "engine/apply/unique_fd.h"
 
 namespace sandlock {
 
@@ -26,6 +27,10 @@ struct SupervisedCall {
 struct CallAnswer {
   std::int64_t val = 0;  // the syscall's return value when error == 0
   int error = 0;         // positive errno
+  // Sent to the caller once answered (SIGPIPE after EPIPE, as the kernel would): a signal
+  // sent while the caller still waits would interrupt and restart its call instead.
+  int signal = 0;
+  UniqueFd signal_target;  // the caller's pidfd, when `signal` is set
 };
 
 // Socket duplicates an operation is running on, so stopping can abort blocked calls.

@@ -1,5 +1,7 @@
 #include "engine/apply/supervisor.h"
 
+#include "engine/apply/pidfd.h"
+
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/eventfd.h>
@@ -117,6 +119,7 @@ void Supervisor::answer(const SupervisedCall& call) {
   resp.flags = 0;  // never SECCOMP_USER_NOTIF_FLAG_CONTINUE: see supervised_calls.h
   // ENOENT: the caller died or was interrupted meanwhile; nobody is waiting for the answer.
   seccomp_notify_respond(listener_.get(), &resp);
+  if (a.signal) sys::pidfd_send_signal(a.signal_target.get(), a.signal);
 }
 
 }  // namespace sandlock
