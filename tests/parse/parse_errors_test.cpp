@@ -54,11 +54,12 @@ TEST(YamlErrors, ASecondDocumentIsAnError) {
             "p.yaml:2:1: error: a profile holds one YAML document; found a second one here [yaml.multi-document]\n");
 }
 
-TEST(YamlErrors, SyntaxErrorsCarryYamlCppsMark) {
+TEST(YamlErrors, SyntaxErrorsCarryTheParsersMark) {
   EXPECT_EQ(rendered(parse_yaml("a: [1,\n b: 2", "p.yaml")),
-            "p.yaml:2:1: error: end of sequence flow not found [yaml.syntax]\n");
+            "p.yaml:2:6: error: did not find expected ',' or ']' (while parsing a flow sequence that starts at "
+            "line 1, column 4) [yaml.syntax]\n");
   EXPECT_EQ(rendered(parse_yaml("a: 1\n b: 2\n", "p.yaml")),
-            "p.yaml:2:3: error: illegal map value [yaml.syntax]\n");
+            "p.yaml:2:3: error: mapping values are not allowed in this context [yaml.syntax]\n");
 }
 
 TEST(TomlErrors, DuplicateKeyIsReportedByTomlpp) {
