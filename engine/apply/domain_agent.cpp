@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <span>
 
 namespace sandlock {
 namespace {
@@ -17,8 +19,9 @@ constexpr std::size_t kMaxControl = 64 * 1024;
 constexpr std::size_t kMaxData = 256 * 1024;
 constexpr int kChannelBuffer = 1 << 20;  // one request is one packet: room for the largest
 
-// One packet: this header, then the name, the control data and the payload. The packet's
-// own SCM_RIGHTS carry the socket, the working directory (if has_cwd) and the rights.
+// One packet: this header, then the control data (first, so it stays aligned for cmsghdr),
+// the name and the payload. The packet's own SCM_RIGHTS carry the socket, the working
+// directory (if has_cwd) and the rights.
 struct WireHeader {
   std::uint32_t op;
   std::int32_t flags;
@@ -27,7 +30,9 @@ struct WireHeader {
   std::uint32_t data_len;
   std::uint32_t rights;
   std::uint32_t has_cwd;
+  std::uint32_t reserved;  // keeps the size a multiple of 8
 };
+static_assert(sizeof(WireHeader) % alignof(cmsghdr) == 0);
 
 struct WireAnswer {
   std::int64_t val;
@@ -40,9 +45,11 @@ constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
 // ---- helper side ----
 
 // Only what serving needs. Defence in depth: the helper runs outside the sandbox's seccomp
-// filter, so should anything ever take it over, it still cannot do much else.
+// filter, so should anything ever take it over, it still cannot do much else. Anything else
+// fails with EPERM rather than killing the helper: runtimes (sanitizers) may make calls of
+// their own, and a dead helper would fail every unix call of the sandbox.
 bool load_agent_filter() {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
   if (!ctx) return false;
   bool ok = true;
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
@@ -81,9 +88,9 @@ WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_
   if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &family, &flen) != 0) return {0, ENOTSOCK};
   if (family == AF_INET || family == AF_INET6) return {0, EACCES};
   if (h.has_cwd && fchdir(fds[1]) != 0) return {0, errno};
-  auto* name = reinterpret_cast<sockaddr*>(body);
-  char* control = body + h.name_len;
-  char* data = control + h.control_len;
+  char* control = body;
+  auto* name = reinterpret_cast<sockaddr*>(body + h.control_len);
+  char* data = body + h.control_len + h.name_len;
   long rc = -1;
   switch (static_cast<AgentOp>(h.op)) {
     case AgentOp::Connect: rc = connect(sock, name, h.name_len); break;
@@ -118,7 +125,8 @@ void run_domain_agent(int channel) {
   channel = 3;
   close_range(0, 2, 0);
   close_range(4, ~0U, 0);
-  std::vector<char> packet(kMaxPacket);
+  std::vector<std::max_align_t> packet_storage(kMaxPacket / sizeof(std::max_align_t) + 1);
+  const std::span<char> packet(reinterpret_cast<char*>(packet_storage.data()), kMaxPacket);
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
   if (!load_agent_filter()) _exit(1);  // the supervisor then fails every call it would send
   for (;;) {
@@ -167,10 +175,10 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   if (r.rights.size() > kMaxPassedFds) return {0, EINVAL};
   const WireHeader h{static_cast<std::uint32_t>(r.op), r.flags, r.name_len, static_cast<std::uint32_t>(r.control_len),
                      static_cast<std::uint32_t>(r.data_len), static_cast<std::uint32_t>(r.rights.size()),
-                     r.cwd >= 0 ? 1U : 0U};
+                     r.cwd >= 0 ? 1U : 0U, 0};
   iovec iov[4] = {{const_cast<WireHeader*>(&h), sizeof h},
-                  {const_cast<void*>(r.name), r.name_len},
                   {const_cast<char*>(r.control), r.control_len},
+                  {const_cast<void*>(r.name), r.name_len},
                   {const_cast<char*>(r.data), r.data_len}};
   std::vector<int> fds{r.sock};
   if (r.cwd >= 0) fds.push_back(r.cwd);
