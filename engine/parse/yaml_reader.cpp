@@ -36,8 +36,7 @@ std::string tag_of(const yaml_char_t* tag, bool plain) {
 
 class TreeBuilder {
  public:
-  TreeBuilder(const std::string& file, const parse_detail::LineIndex& lines, const ParseLimits& limits)
-      : file_(file), lines_(lines), budget_(limits, file) {}
+  TreeBuilder(const std::string& file, const ParseLimits& limits) : file_(file), budget_(limits, file) {}
 
   std::optional<Node> take_root() { return std::move(root_); }
 
@@ -171,7 +170,6 @@ class TreeBuilder {
   }
 
   const std::string& file_;
-  const parse_detail::LineIndex& lines_;
   parse_detail::NodeBudget budget_;
   std::vector<OpenCollection> open_;
   std::optional<Node> root_;
@@ -197,7 +195,7 @@ ParseResult parse_yaml(std::string_view text, const std::string& file, const Par
                                source.body.size());
   yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
   try {
-    TreeBuilder builder(file, lines, limits);
+    TreeBuilder builder(file, limits);
     for (;;) {
       yaml_event_t event;
       if (!yaml_parser_parse(&parser, &event)) {
