@@ -89,4 +89,21 @@ std::optional<Mark> find_overlong_dotted_key(std::string_view text, int max_part
   return std::nullopt;
 }
 
+std::optional<Mark> find_non_ascii_outside_strings(std::string_view text) {
+  Cursor c(text);
+  while (!c.done()) {
+    const char ch = c.peek();
+    if (ch == '#') {
+      while (!c.done() && c.peek() != '\n') c.advance();
+    } else if (ch == '"' || ch == '\'') {
+      skip_string(c);
+    } else if (static_cast<unsigned char>(ch) >= 0x80) {
+      return LineIndex(text).mark_at(c.offset());
+    } else {
+      c.advance();
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace sandlock::parse_detail

@@ -118,6 +118,11 @@ ParseResult parse_toml(std::string_view text, const std::string& file, const Par
         "a dotted key has more than " + std::to_string(limits.max_depth) + " parts"));
     return result;
   }
+  if (auto at = parse_detail::find_non_ascii_outside_strings(source.body)) {
+    result.diagnostics.push_back(parse_detail::parse_error(
+        "toml.syntax", file, *at, {}, "a non-ASCII character outside a string or comment (TOML allows them only there)"));
+    return result;
+  }
   try {
     toml::table table = toml::parse(source.body, std::string_view(file));
     TomlConverter converter(source.body, file, limits);

@@ -77,6 +77,14 @@ TEST(TomlErrors, DatesAndTimesAreUnsupported) {
             "    at t[1]\n");
 }
 
+// Found by fuzz_parse: toml++ 3.3 reaches TOML_UNREACHABLE on U+0445 before a space.
+TEST(TomlErrors, NonAsciiOutsideStringsIsRejectedBeforeTomlpp) {
+  EXPECT_EQ(rendered(parse_toml("\xd1\x85 ", "p.toml")),
+            "p.toml:1:1: error: a non-ASCII character outside a string or comment (TOML allows them only there) "
+            "[toml.syntax]\n");
+  EXPECT_EQ(rendered(parse_toml("a = 1 # \xd1\x85 \nb = \"\xd1\x85 \"\nc = '''\xd1\x85'''\n", "p.toml")), "");
+}
+
 TEST(TomlErrors, SyntaxErrorsCarryTheirPosition) {
   EXPECT_EQ(rendered(parse_toml("a = 1\nb = \n", "p.toml")),
             "p.toml:2:5: error: expected value, saw '\\n' [toml.syntax]\n");
