@@ -15,8 +15,8 @@ namespace {
 
 // Bounds of one request; the supervisor copies no more than this out of the caller.
 constexpr std::size_t kMaxName = sizeof(sockaddr_storage);
-constexpr std::size_t kMaxControl = 64 * 1024;
-constexpr std::size_t kMaxData = 256 * 1024;
+constexpr std::size_t kMaxControl = kMaxMessageControl;
+constexpr std::size_t kMaxData = kMaxMessageData;
 constexpr int kChannelBuffer = 1 << 20;  // one request is one packet: room for the largest
 
 // One packet: this header, then the control data (first, so it stays aligned for cmsghdr),

@@ -61,6 +61,10 @@ class DomainAgent {
   std::mutex mu_;
 };
 
+// What one copied message may hold: the supervisor copies no more, the agent takes no more.
+inline constexpr std::size_t kMaxMessageData = 256 * 1024;
+inline constexpr std::size_t kMaxMessageControl = 64 * 1024;
+
 // The most descriptors one SCM_RIGHTS message may carry (the kernel's SCM_MAX_FD).
 inline constexpr std::size_t kMaxPassedFds = 253;
 

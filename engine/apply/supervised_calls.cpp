@@ -23,9 +23,9 @@ namespace sandlock {
 namespace {
 
 constexpr unsigned kPidfdThread = 0x80;             // PIDFD_THREAD (O_EXCL), Linux 6.9
-constexpr std::size_t kMaxPayload = 256 * 1024;     // per message: above any datagram's size
+constexpr std::size_t kMaxPayload = kMaxMessageData;  // per message: above any datagram's size
 constexpr std::size_t kMaxBatchPayload = 1 << 20;   // per sendmmsg call; the rest is a short count
-constexpr std::size_t kMaxControl = 64 * 1024;
+constexpr std::size_t kMaxControl = kMaxMessageControl;
 constexpr std::size_t kMaxIov = 1024;               // UIO_MAXIOV, as the kernel caps it
 
 CallAnswer answer_of(std::int64_t val, int err) {
@@ -171,7 +171,6 @@ class CallHandler {
     return dispatch();
   }
 
- private:
   bool inet() const { return family_ == AF_INET || family_ == AF_INET6; }
 
   CallAnswer dispatch() {
