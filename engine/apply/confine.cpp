@@ -1,7 +1,10 @@
 #include "engine/apply/confine.h"
 
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,6 +13,7 @@
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/apply/unique_fd.h"
 #include "engine/kernel/landlock_facts.h"
+#include "engine/lower/seccomp_build.h"
 
 namespace sandlock {
 namespace {
@@ -58,20 +62,25 @@ std::optional<ConfineError> add_net_rule(int ruleset, const LandlockNetRule& rul
 }  // namespace
 
 std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out) {
-  out.filter.reset();
+  out = PreparedSeccomp{};
   if (plan.rules.empty() && !plan.kill_foreign_arch) return std::nullopt;
   std::string error;
-  out.filter = build_seccomp(plan, error);
-  if (!out.filter) return ConfineError{"seccomp filter", 0, error.empty() ? "libseccomp refused the filter" : error};
+  const std::string bytes = seccomp_bpf_bytes(plan, error);
+  if (!error.empty() || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
+    return ConfineError{"seccomp filter", 0, error.empty() ? "libseccomp produced no BPF program" : error};
+  // Longer programs are refused by the kernel (BPF_MAXINSNS); say so before forking.
+  if (bytes.size() / sizeof(sock_filter) > BPF_MAXINSNS)
+    return ConfineError{"seccomp filter", E2BIG,
+                        "the BPF program has " + std::to_string(bytes.size() / sizeof(sock_filter)) +
+                            " instructions; the kernel takes at most " + std::to_string(BPF_MAXINSNS)};
+  out.program.resize(bytes.size() / sizeof(sock_filter));
+  std::memcpy(out.program.data(), bytes.data(), bytes.size());
+  if (seccomp_plan_notifies(plan)) out.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   return std::nullopt;
 }
 
-std::optional<ConfineError> set_no_new_privs() {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return error_from_errno("prctl(PR_SET_NO_NEW_PRIVS)", errno);
-  return std::nullopt;
-}
-
-std::optional<ConfineError> apply_landlock(const LandlockPlan& plan) {
+std::optional<ConfineError> prepare_landlock(const LandlockPlan& plan, PreparedLandlock& out) {
+  out = PreparedLandlock{};
   const bool handles_nothing = plan.handled_access_fs == 0 && plan.handled_access_net == 0 && plan.scoped == 0;
   if (handles_nothing) {
     if (plan.path_rules.empty() && plan.net_rules.empty()) return std::nullopt;
@@ -84,7 +93,7 @@ std::optional<ConfineError> apply_landlock(const LandlockPlan& plan) {
   if (auto e = check_attr_fits(plan, size)) return e;
 
   const uapi::RulesetAttr attr{plan.handled_access_fs, plan.handled_access_net, plan.scoped};
-  const UniqueFd ruleset(sys::landlock_create_ruleset(&attr, size, 0));
+  UniqueFd ruleset(sys::landlock_create_ruleset(&attr, size, 0));
   if (!ruleset)
     return error_from_errno("landlock_create_ruleset", errno,
                             "handled fs " + hex(plan.handled_access_fs) + ", net " + hex(plan.handled_access_net) +
@@ -93,28 +102,26 @@ std::optional<ConfineError> apply_landlock(const LandlockPlan& plan) {
     if (auto e = add_path_rule(ruleset.get(), rule)) return e;
   for (const auto& rule : plan.net_rules)
     if (auto e = add_net_rule(ruleset.get(), rule)) return e;
-  if (sys::landlock_restrict_self(ruleset.get(), plan.restrict_flags) != 0)
-    return error_from_errno("landlock_restrict_self", errno, "flags " + hex(plan.restrict_flags));
+  out.ruleset = std::move(ruleset);
+  out.restrict_flags = plan.restrict_flags;
   return std::nullopt;
 }
 
-std::optional<ConfineError> load_seccomp(const PreparedSeccomp& prepared) {
-  if (!prepared.filter) return std::nullopt;
-  const int rc = seccomp_load(static_cast<scmp_filter_ctx>(prepared.filter.get()));
-  if (rc != 0) return error_from_errno("seccomp_load", -rc);
-  return std::nullopt;
+int set_no_new_privs() { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : errno; }
+
+int restrict_landlock(const PreparedLandlock& prepared) {
+  if (!prepared.ruleset) return 0;
+  return sys::landlock_restrict_self(prepared.ruleset.get(), prepared.restrict_flags) == 0 ? 0 : errno;
 }
 
-std::optional<ConfineError> confine(const LandlockPlan& landlock, const PreparedSeccomp& seccomp) {
-  if (auto e = set_no_new_privs()) return e;
-  if (auto e = apply_landlock(landlock)) return e;
-  return load_seccomp(seccomp);
-}
-
-std::optional<ConfineError> confine(const Plan& plan) {
-  PreparedSeccomp seccomp;
-  if (auto e = prepare_seccomp(plan.seccomp, seccomp)) return e;
-  return confine(plan.landlock, seccomp);
+int load_seccomp(const PreparedSeccomp& prepared, int& listener) {
+  listener = -1;
+  if (prepared.program.empty()) return 0;
+  sock_fprog prog{static_cast<unsigned short>(prepared.program.size()), const_cast<sock_filter*>(prepared.program.data())};
+  const long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prepared.flags, &prog);
+  if (rc < 0) return errno;
+  if (prepared.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) listener = static_cast<int>(rc);
+  return 0;
 }
 
 }  // namespace sandlock

@@ -1,36 +1,50 @@
-// Confining the CURRENT process with a Plan: no_new_privs, then Landlock, then seccomp.
-// Called in the forked child just before exec; each failure names the step, so the
-// launcher can refuse to run the command (fail closed).
+// Confining a process with a Plan, split like the launcher needs it: everything that can
+// allocate, open files or produce a message happens in the parent (prepare_*); the child
+// only makes the final syscalls (no_new_privs, landlock_restrict_self, seccomp), which are
+// allocation-free and async-signal-safe, because a vfork-style child shares the parent's
+// memory and must not touch its heap.
 #pragma once
 
+#include <linux/filter.h>
+
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "engine/apply/unique_fd.h"
 #include "engine/lower/plan.h"
-#include "engine/lower/seccomp_build.h"
 
 namespace sandlock {
 
 struct ConfineError {
-  std::string step;  // "landlock_create_ruleset", "landlock_add_rule /srv", "seccomp_load", ...
+  std::string step;  // "landlock_create_ruleset", "landlock_add_rule /srv", "seccomp filter", ...
   int err = 0;       // errno (0 when the failure has none)
   std::string message;
 };
 
-// The seccomp filter built ahead of the fork, so libseccomp's refusals surface in the
-// parent and the child only loads. `filter` is null when the plan has nothing to load.
+// A Landlock ruleset with every rule added, ready for landlock_restrict_self. `ruleset` is
+// empty when the plan handles nothing at all.
+struct PreparedLandlock {
+  UniqueFd ruleset;
+  std::uint32_t restrict_flags = 0;
+};
+// A kernel without Landlock is an error here, never a silent skip.
+std::optional<ConfineError> prepare_landlock(const LandlockPlan& plan, PreparedLandlock& out);
+
+// The seccomp filter as the BPF program libseccomp generates, plus the seccomp() flags
+// seccomp_load would pass. `program` is empty when the plan has nothing to load.
 struct PreparedSeccomp {
-  SeccompFilter filter;
+  std::vector<sock_filter> program;
+  unsigned flags = 0;  // SECCOMP_FILTER_FLAG_NEW_LISTENER when a rule notifies
 };
 std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out);
 
-std::optional<ConfineError> set_no_new_privs();
-// Skips only when the plan handles nothing at all; a kernel without Landlock is an error.
-std::optional<ConfineError> apply_landlock(const LandlockPlan& plan);
-std::optional<ConfineError> load_seccomp(const PreparedSeccomp& prepared);
-
-// The whole sequence, in order: no_new_privs, Landlock, seccomp.
-std::optional<ConfineError> confine(const LandlockPlan& landlock, const PreparedSeccomp& seccomp);
-std::optional<ConfineError> confine(const Plan& plan);  // prepares the seccomp filter itself
+// The child's steps: 0 or an errno. Allocation-free.
+int set_no_new_privs();
+int restrict_landlock(const PreparedLandlock& prepared);
+// Loads the filter (no_new_privs must be set). `listener` receives the notification fd when
+// the flags ask for one, else -1.
+int load_seccomp(const PreparedSeccomp& prepared, int& listener);
 
 }  // namespace sandlock

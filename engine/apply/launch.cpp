@@ -147,13 +147,20 @@ int exit_code_from(int status) {
   return kExitSandlockError;
 }
 
-int exit_code_from(const ChildFailure& f, const std::string& command, std::string& error_out) {
-  if (std::string_view(f.step) == "exec") {
-    error_out = command + ": " + f.message;
+int exit_code_from(const ChildFailure& f, const ChildSetup& setup, const std::string& command,
+                   std::string& error_out) {
+  if (f.step == ChildStep::Exec) {
+    error_out = command + ": " + std::strerror(f.err);
     return f.err == ENOENT ? kExitNotFound : kExitNotExecutable;
   }
-  error_out = std::string(f.step) + " failed: " + f.message + "; the command was not run";
+  error_out = child_step_name(f, setup) + " failed: " + std::strerror(f.err) + "; the command was not run";
   return kExitSandlockError;
+}
+
+std::optional<std::string> env_value(const LaunchRequest& r, std::string_view key) {
+  for (const auto& [k, v] : r.env)
+    if (k == key) return v;
+  return std::nullopt;
 }
 
 std::string errno_message(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
@@ -206,17 +213,23 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   if (auto problem = rlimits_for(request.limits, setup.rlimits); !problem.empty()) return fail(problem);
   std::optional<PidsCgroup> cgroup;
   if (auto problem = limit_processes(request, cgroup, setup.rlimits); !problem.empty()) return fail(problem);
+  // Everything that can fail with a message happens here, before the spawn: the child only
+  // makes the final syscalls.
   PreparedSeccomp seccomp;
   if (auto e = prepare_seccomp(request.plan.seccomp, seccomp)) return fail(e->step + " failed: " + e->message);
+  PreparedLandlock landlock;
+  if (auto e = prepare_landlock(request.plan.landlock, landlock)) return fail(e->step + " failed: " + e->message);
 
   std::vector<std::string> argv = request.argv;
   std::vector<std::string> env;
   for (const auto& [key, value] : request.env) env.push_back(key + "=" + value);
   setup.argv = c_strings(argv);
   setup.envp = c_strings(env);
+  ExecSearch exec(argv[0], env_value(request, "PATH"), setup.argv.data());
+  setup.exec = &exec;
   setup.cwd = request.cwd;
   if (cgroup) setup.cgroup_procs = cgroup->procs_file();
-  setup.landlock = &request.plan.landlock;
+  setup.landlock = &landlock;
   setup.seccomp = &seccomp;
   setup.hand_over_listener = request.plan.needs_supervisor;
   if (request.verbose) print_plan_summary(request.plan);
@@ -245,9 +258,8 @@ int launch(const LaunchRequest& request, std::string& error_out) {
                             ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(*request.timeout_seconds))
                             : Clock::time_point::max();
-  const pid_t child = fork();
-  if (child < 0) return fail(errno_message("fork"));
-  if (child == 0) run_child(setup, report_write.get());
+  const pid_t child = spawn_child(setup, report_write.get());
+  if (child < 0) return fail(errno_message("starting the child"));
   setpgid(child, child);  // also here, so kill(-child) cannot race the child's own setpgid
   terminal.hand_to(child);
   report_write.reset();
@@ -267,7 +279,7 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   }
   if (handoff == Handoff::ChildFailed || read_failure(report_read.get(), failure)) {
     kill_and_reap_sandbox(child, cgroup);
-    return exit_code_from(failure, request.argv[0], error_out);
+    return exit_code_from(failure, setup, request.argv[0], error_out);
   }
   return supervise(child, signals, deadline, cgroup, request, error_out);
 }

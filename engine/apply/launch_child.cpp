@@ -1,49 +1,37 @@
 #include "engine/apply/launch_child.h"
 
+#include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
-#include <cstring>
+#include <memory>
 
 #include "engine/apply/domain_agent.h"
 #include "engine/apply/listener_handoff.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
 
-extern char** environ;
-
 namespace sandlock {
 namespace {
 
-void copy_truncated(char* dst, std::size_t size, const std::string& src) {
-  const std::size_t n = std::min(size - 1, src.size());
-  std::memcpy(dst, src.data(), n);
-  dst[n] = '\0';
-}
-
-[[noreturn]] void fail(int report_fd, const std::string& step, int err, const std::string& message) {
-  ChildFailure f{};
-  copy_truncated(f.step, sizeof f.step, step);
-  f.err = err;
-  copy_truncated(f.message, sizeof f.message, message);
+[[noreturn]] void fail(int report_fd, ChildStep step, int err, int index = 0) {
+  const ChildFailure f{step, err, index};
   [[maybe_unused]] const auto n = write(report_fd, &f, sizeof f);
   _exit(125);
 }
 
-[[noreturn]] void fail_errno(int report_fd, const std::string& step, int err) {
-  fail(report_fd, step, err, std::strerror(err));
-}
-
-// Everything above stderr goes, except the report socket and the agent's channel (both
-// O_CLOEXEC: they close at exec).
-void close_inherited_fds(int keep_a, int keep_b) {
+// Everything above stderr goes but `keep` (descriptors < 0 ignored); those are O_CLOEXEC
+// and close at exec.
+void close_inherited_fds(std::array<int, 3> keep) {
+  std::sort(keep.begin(), keep.end());
   unsigned from = 3;
-  for (const int keep : {std::min(keep_a, keep_b), std::max(keep_a, keep_b)}) {
-    if (keep < static_cast<int>(from)) continue;
-    if (static_cast<unsigned>(keep) > from) close_range(from, static_cast<unsigned>(keep) - 1, 0);
-    from = static_cast<unsigned>(keep) + 1;
+  for (const int fd : keep) {
+    if (fd < static_cast<int>(from)) continue;
+    if (static_cast<unsigned>(fd) > from) close_range(from, static_cast<unsigned>(fd) - 1, 0);
+    from = static_cast<unsigned>(fd) + 1;
   }
   close_range(from, ~0U, 0);
 }
@@ -51,44 +39,99 @@ void close_inherited_fds(int keep_a, int keep_b) {
 // The domain agent: forked inside the Landlock domain, before the seccomp filter.
 void start_domain_agent(int channel, int report_fd) {
   const pid_t agent = fork();
-  if (agent < 0) fail_errno(report_fd, "fork the domain agent", errno);
+  if (agent < 0) fail(report_fd, ChildStep::ForkAgent, errno);
   if (agent == 0) run_domain_agent(channel);  // closes every other descriptor first
   close(channel);
 }
 
-}  // namespace
-
-void run_child(const ChildSetup& s, int report_fd) {
+// Signals stay blocked (all of them, as the spawn left them) until just before exec: no
+// handler of the parent's can run on the shared memory, and a signal sent to the group in
+// the meantime is delivered to the command once it runs.
+[[noreturn]] void run_child(const ChildSetup& s, int report_fd) {
   setpgid(0, 0);
   // The parent does this too; whichever runs first wins the race against exec.
   if (s.take_terminal) set_terminal_foreground(STDIN_FILENO, getpid());
-  // If the launcher died between fork and prctl, nobody would kill us later: leave now.
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_errno(report_fd, "prctl(PR_SET_PDEATHSIG)", errno);
+  // If the launcher died before prctl, nobody would kill us later: leave now.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(report_fd, ChildStep::ParentDeathSignal, errno);
   if (getppid() != s.parent) _exit(125);
-  sigprocmask(SIG_SETMASK, &s.signal_mask, nullptr);
-  close_inherited_fds(report_fd, s.agent_channel);
+  const int ruleset = s.landlock->ruleset.get();
+  close_inherited_fds({report_fd, s.agent_channel, ruleset});
 
-  environ = const_cast<char**>(s.envp.data());  // execvpe searches this environment's PATH
-  if (!s.cwd.empty() && chdir(s.cwd.c_str()) != 0) fail_errno(report_fd, "chdir " + s.cwd, errno);
+  if (!s.cwd.empty() && chdir(s.cwd.c_str()) != 0) fail(report_fd, ChildStep::Chdir, errno);
   if (!s.cgroup_procs.empty())
-    if (const int err = join_cgroup(s.cgroup_procs.c_str()); err != 0)
-      fail_errno(report_fd, "join pids cgroup " + s.cgroup_procs, err);
+    if (const int err = join_cgroup(s.cgroup_procs.c_str()); err != 0) fail(report_fd, ChildStep::JoinCgroup, err);
 
   // Landlock before the rlimits: a small open_files or memory limit must not break the
   // confinement steps themselves. Seccomp after them: the filter may deny setrlimit.
-  if (auto e = set_no_new_privs()) fail(report_fd, e->step, e->err, e->message);
-  if (auto e = apply_landlock(*s.landlock)) fail(report_fd, e->step, e->err, e->message);
+  if (const int err = set_no_new_privs()) fail(report_fd, ChildStep::NoNewPrivs, err);
+  if (const int err = restrict_landlock(*s.landlock)) fail(report_fd, ChildStep::LandlockRestrict, err);
+  if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
   if (s.agent_channel >= 0) start_domain_agent(s.agent_channel, report_fd);
-  for (const auto& r : s.rlimits) {
-    const rlimit lim{r.soft, r.hard};
-    if (setrlimit(r.resource, &lim) != 0) fail_errno(report_fd, std::string("setrlimit ") + r.name, errno);
+  for (std::size_t i = 0; i < s.rlimits.size(); ++i) {
+    const rlimit lim{s.rlimits[i].soft, s.rlimits[i].hard};
+    if (setrlimit(s.rlimits[i].resource, &lim) != 0)
+      fail(report_fd, ChildStep::Setrlimit, errno, static_cast<int>(i));
   }
-  if (auto e = load_seccomp(*s.seccomp)) fail(report_fd, e->step, e->err, e->message);
+  int listener = -1;
+  if (const int err = load_seccomp(*s.seccomp, listener)) fail(report_fd, ChildStep::SeccompLoad, err);
   if (s.hand_over_listener)
-    if (auto e = hand_over_listener(*s.seccomp, report_fd)) fail(report_fd, e->step, e->err, e->message);
+    if (const int err = hand_over_listener(listener, report_fd)) fail(report_fd, ChildStep::ListenerHandoff, err);
 
-  execvpe(s.argv[0], s.argv.data(), s.envp.data());
-  fail_errno(report_fd, "exec", errno);
+  sigprocmask(SIG_SETMASK, &s.signal_mask, nullptr);
+  fail(report_fd, ChildStep::Exec, s.exec->exec(s.envp.data()));
+}
+
+struct SpawnArgs {
+  const ChildSetup* setup;
+  int report_fd;
+};
+
+int child_entry(void* arg) {
+  const auto* a = static_cast<const SpawnArgs*>(arg);
+  run_child(*a->setup, a->report_fd);
+}
+
+}  // namespace
+
+pid_t spawn_child(const ChildSetup& setup, int report_fd) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, &old);
+  pid_t pid;
+  if (setup.hand_over_listener || setup.agent_channel >= 0) {
+    pid = fork();
+    if (pid == 0) run_child(setup, report_fd);
+  } else {
+    // The child's own stack; the parent's stays untouched while it is suspended. The child
+    // needs a few pages; sanitizer builds need more for their redzones.
+    constexpr std::size_t kStackSize = 256 * 1024;
+    const auto stack = std::make_unique_for_overwrite<char[]>(kStackSize);
+    SpawnArgs args{&setup, report_fd};
+    pid = clone(child_entry, stack.get() + kStackSize, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  }
+  const int err = errno;
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return pid;
+}
+
+std::string child_step_name(const ChildFailure& f, const ChildSetup& s) {
+  switch (f.step) {
+    case ChildStep::ParentDeathSignal: return "prctl(PR_SET_PDEATHSIG)";
+    case ChildStep::Chdir: return "chdir " + s.cwd;
+    case ChildStep::JoinCgroup: return "join pids cgroup " + s.cgroup_procs;
+    case ChildStep::NoNewPrivs: return "prctl(PR_SET_NO_NEW_PRIVS)";
+    case ChildStep::LandlockRestrict: return "landlock_restrict_self";
+    case ChildStep::ForkAgent: return "fork the domain agent";
+    case ChildStep::Setrlimit:
+      if (f.index >= 0 && static_cast<std::size_t>(f.index) < s.rlimits.size())
+        return std::string("setrlimit ") + s.rlimits[static_cast<std::size_t>(f.index)].name;
+      return "setrlimit";
+    case ChildStep::SeccompLoad: return "seccomp(SECCOMP_SET_MODE_FILTER)";
+    case ChildStep::ListenerHandoff: return "seccomp listener handoff";
+    case ChildStep::Exec: return "exec";
+  }
+  return "unknown step";
 }
 
 }  // namespace sandlock

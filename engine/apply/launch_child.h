@@ -1,5 +1,10 @@
-// The child side of launch(): everything between fork and exec, and the small record a
-// failing step sends back to the parent through the O_CLOEXEC report pipe.
+// The child side of launch(): everything between the spawn and exec, and the small record a
+// failing step sends back to the parent through the O_CLOEXEC report socket.
+//
+// The child usually shares the parent's memory (a vfork-style clone: no page tables to copy,
+// no copy-on-write faults, the parent suspended until exec), so everything here is
+// allocation-free and only reads the setup the parent built, and the failure record names
+// its step by number: the parent turns it into text.
 #pragma once
 
 #include <signal.h>
@@ -10,6 +15,7 @@
 #include <vector>
 
 #include "engine/apply/confine.h"
+#include "engine/apply/exec_search.h"
 
 namespace sandlock {
 
@@ -20,30 +26,50 @@ struct RlimitSetting {
   const char* name;  // "RLIMIT_AS", for the error message
 };
 
-// Fixed-size so one write() (atomic below PIPE_BUF) carries it; EOF without it = exec happened.
-struct ChildFailure {
-  char step[128];
-  int err;
-  char message[256];
+enum class ChildStep : int {
+  ParentDeathSignal,
+  Chdir,
+  JoinCgroup,
+  NoNewPrivs,
+  LandlockRestrict,
+  ForkAgent,
+  Setrlimit,  // ChildFailure::index names the rlimit
+  SeccompLoad,
+  ListenerHandoff,
+  Exec,
 };
 
-// Built in the parent before fork; the child only reads it.
+// Fixed-size so one write() carries it; EOF without it = exec happened.
+struct ChildFailure {
+  ChildStep step;
+  int err;    // errno
+  int index;  // which rlimit, for Setrlimit
+};
+
+// Built in the parent before the spawn; the child only reads it (and ExecSearch's scratch slot).
 struct ChildSetup {
-  pid_t parent = 0;      // recorded before fork, for the parent-death race check
+  pid_t parent = 0;      // recorded before the spawn, for the parent-death race check
   sigset_t signal_mask;  // the mask to restore before exec
   std::vector<char*> argv;  // null-terminated
   std::vector<char*> envp;  // null-terminated
+  ExecSearch* exec = nullptr;
   std::string cwd;
   bool take_terminal = false;  // the launcher owns the terminal's foreground: take it over
   std::string cgroup_procs;  // empty: no pids cgroup to join
   std::vector<RlimitSetting> rlimits;
-  const LandlockPlan* landlock = nullptr;
+  const PreparedLandlock* landlock = nullptr;
   const PreparedSeccomp* seccomp = nullptr;
   bool hand_over_listener = false;  // the filter notifies: pass its listener to the parent
   int agent_channel = -1;  // >= 0: fork the domain agent (domain_agent.h) serving this socket
 };
 
-// Never returns: execs the command, or reports the failed step on `report_fd` and exits.
-[[noreturn]] void run_child(const ChildSetup& setup, int report_fd);
+// Starts the child, which confines itself and execs the command, or reports the failed step
+// on `report_fd` and exits 125. A vfork-style clone unless the child must run alongside the
+// parent before exec (the listener handoff, the domain agent): then fork(). Returns the
+// child's pid, or -1 with errno.
+pid_t spawn_child(const ChildSetup& setup, int report_fd);
+
+// "chdir /srv", "setrlimit RLIMIT_AS", ...: the step as the error message names it.
+std::string child_step_name(const ChildFailure& failure, const ChildSetup& setup);
 
 }  // namespace sandlock

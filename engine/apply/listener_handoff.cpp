@@ -1,6 +1,5 @@
 #include "engine/apply/listener_handoff.h"
 
-#include <seccomp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,18 +21,17 @@ ssize_t read_message(int fd, void* buf, std::size_t size) {
 
 }  // namespace
 
-std::optional<ConfineError> hand_over_listener(const PreparedSeccomp& seccomp, int channel) {
-  const int listener = seccomp.filter ? seccomp_notify_fd(static_cast<scmp_filter_ctx>(seccomp.filter.get())) : -1;
-  if (listener < 0) return ConfineError{"seccomp listener", 0, "the loaded filter has no notification listener"};
+int hand_over_listener(int listener, int channel) {
+  if (listener < 0) return EINVAL;
   char ack = 0;
-  if (write(channel, &listener, sizeof listener) != static_cast<ssize_t>(sizeof listener) ||
-      read_message(channel, &ack, 1) != 1) {
-    const int err = errno;
-    close(listener);
-    return ConfineError{"seccomp listener handoff", err, std::strerror(err)};
+  int err = 0;
+  if (write(channel, &listener, sizeof listener) != static_cast<ssize_t>(sizeof listener)) {
+    err = errno;
+  } else if (const ssize_t n = read_message(channel, &ack, 1); n != 1) {
+    err = n < 0 ? errno : EPIPE;  // EOF: the parent went away
   }
   close(listener);
-  return std::nullopt;
+  return err;
 }
 
 Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const DestinationPolicy> policy,

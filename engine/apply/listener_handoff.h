@@ -1,5 +1,5 @@
 // Getting the seccomp listener from the confined child to the launcher. The child loads its
-// filter (libseccomp adds SECCOMP_FILTER_FLAG_NEW_LISTENER for notify rules), reports the
+// filter (with SECCOMP_FILTER_FLAG_NEW_LISTENER when a rule notifies), reports the
 // listener's fd number on the report channel and waits; the parent takes the listener with
 // pidfd_getfd, starts the supervisor and acknowledges; only then does the child close its
 // copy and exec — the sandboxed program never holds the listener.
@@ -17,8 +17,9 @@
 
 namespace sandlock {
 
-// Child side, right after load_seccomp: nullopt once the parent holds the listener.
-std::optional<ConfineError> hand_over_listener(const PreparedSeccomp& seccomp, int channel);
+// Child side, right after load_seccomp: 0 once the parent holds the listener, else an errno
+// (EINVAL: there is no listener). Closes the child's copy either way. Allocation-free.
+int hand_over_listener(int listener, int channel);
 
 enum class Handoff {
   Started,      // the supervisor runs; the child goes on to exec

@@ -91,6 +91,12 @@ SeccompFilter build_seccomp(const SeccompPlan& plan, std::string& error) {
   return filter;
 }
 
+bool seccomp_plan_notifies(const SeccompPlan& plan) {
+  for (const SeccompRule& r : plan.rules)
+    if (r.action == SeccompRule::Action::Notify && native_syscall_number(r.syscall)) return true;
+  return false;
+}
+
 std::string seccomp_pfc_text(const SeccompPlan& plan, std::string& error) {
   return export_text(plan, error, seccomp_export_pfc);
 }

@@ -19,6 +19,10 @@ using SeccompFilter = std::unique_ptr<void, SeccompCtxDeleter>;
 // binary-tree optimization). Returns nullptr and sets `error` when libseccomp refuses.
 SeccompFilter build_seccomp(const SeccompPlan& plan, std::string& error);
 
+// True when a rule that exists on this architecture notifies: loading the filter then asks
+// for a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), as seccomp_load would.
+bool seccomp_plan_notifies(const SeccompPlan& plan);
+
 std::string seccomp_pfc_text(const SeccompPlan& plan, std::string& error);  // libseccomp PFC
 std::string seccomp_bpf_bytes(const SeccompPlan& plan, std::string& error);  // raw sock_filter array
 

@@ -116,6 +116,27 @@ TEST_F(StepFailure, RightsOnAFileOutsideFileRightsAre125) {
   EXPECT_FALSE(exists(dir.file("marker")));
 }
 
+// Steps the child itself makes (after the spawn) report by number; the parent names them.
+TEST_F(StepFailure, AMissingWorkingDirectoryIs125AndNamed) {
+  auto req = shell("touch " + dir.file("marker"));
+  req.cwd = dir.file("no-such-dir");
+  const auto r = run(req);
+  EXPECT_EQ(r.code, kExitSandlockError);
+  EXPECT_EQ(r.error, "chdir " + dir.file("no-such-dir") +
+                         " failed: No such file or directory; the command was not run");
+  EXPECT_FALSE(exists(dir.file("marker")));
+}
+
+// Above fs.nr_open (1048576 by default) even root's setrlimit(RLIMIT_NOFILE) fails (EPERM).
+TEST_F(StepFailure, ARefusedRlimitIs125AndNamesTheLimit) {
+  auto req = shell("touch " + dir.file("marker"));
+  req.limits["open_files"] = 1ULL << 40;
+  const auto r = run(req);
+  EXPECT_EQ(r.code, kExitSandlockError);
+  EXPECT_EQ(r.error, "setrlimit RLIMIT_NOFILE failed: Operation not permitted; the command was not run");
+  EXPECT_FALSE(exists(dir.file("marker")));
+}
+
 TEST(LaunchStatus, UnknownLimitIs125BeforeFork) {
   TempDir dir;
   auto req = shell("touch " + dir.file("marker"));

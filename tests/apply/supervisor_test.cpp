@@ -164,7 +164,9 @@ TEST(Supervisor, FailsClosedOnceStopped) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    if (set_no_new_privs() || load_seccomp(seccomp) || hand_over_listener(seccomp, child_end.get())) _exit(100);
+    int listener = -1;
+    if (set_no_new_privs() || load_seccomp(seccomp, listener) || hand_over_listener(listener, child_end.get()))
+      _exit(100);
     int result = connect_loopback(port);
     char go = 0;
     if (write(child_end.get(), &result, sizeof result) != sizeof result || read(child_end.get(), &go, 1) != 1) _exit(101);
