@@ -2,9 +2,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <string_view>
 
 #include "engine/app/commands.h"
 #include "engine/apply/kernel.h"
@@ -25,9 +28,9 @@ std::string current_dir() {
   return getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
 }
 
-// Leaves without the destructors: everything is done and printed, and after `run` forked,
-// freeing the heap would take a copy-on-write fault on every page it touches. Sanitizer
-// builds return normally, so LeakSanitizer still checks.
+// Leaves without the destructors: everything is done and printed, and freeing the heap
+// would only touch pages for nothing. Sanitizer builds return normally, so LeakSanitizer
+// still checks.
 #if !defined(__SANITIZE_ADDRESS__)
 [[noreturn]] void leave(int status) {
   std::cout.flush();
@@ -37,207 +40,276 @@ std::string current_dir() {
 }
 #endif
 
+// What the subcommands' options and callbacks share; outlives the parse.
+struct Cli {
+  char** envp = nullptr;
+  std::vector<std::string> policy_path;
+  DiskSourceReader reader;
+  int status = 0;
+
+  CompileOptions compile_options() const {
+    return make_compile_options(policy_path, environment_map(envp), current_dir(),
+                                shipped_policies_dir(SANDLOCK_SHIPPED_POLICIES));
+  }
+  void add_policy_path(CLI::App* cmd) {
+    cmd->add_option("--policy-path", policy_path, "Directory searched for base profiles named in `extends` (repeatable)")
+        ->allow_extra_args(false);
+  }
+};
+
+void add_validate(CLI::App& app, Cli& cli) {
+  auto* validate = app.add_subcommand("validate", "Check profiles against the schema and the semantic rules");
+  struct Vars {
+    std::vector<std::string> validate_paths;
+    std::string validate_format = "text";
+  };
+  const auto v = std::make_shared<Vars>();
+  validate->add_option("paths", v->validate_paths, "Profile files or directories (all *.yaml, *.yml, *.toml beneath)")->required();
+  validate->add_option("--format", v->validate_format, "Output format")->check(CLI::IsMember({"text", "json", "github", "sarif"}));
+  cli.add_policy_path(validate);
+  validate->callback([=, &cli] {
+    ValidateOptions o;
+    o.paths = v->validate_paths;
+    parse_diag_format(v->validate_format, o.format);
+    o.compile = cli.compile_options();
+    cli.status = emit(cmd_validate(o, cli.reader));
+  });
+}
+
+void add_compile(CLI::App& app, Cli& cli) {
+  auto* compile = app.add_subcommand("compile", "Compile a profile and print the graph or the kernel objects");
+  struct Vars {
+    CompileCmdOptions compile_cmd;
+    std::string emit_name = "graph";
+    int compile_abi = 0;
+  };
+  const auto v = std::make_shared<Vars>();
+  compile->add_option("profile", v->compile_cmd.profile, "Profile file")->required();
+  compile->add_option("--emit", v->emit_name, "What to print")
+      ->check(CLI::IsMember({"graph", "landlock", "seccomp-pfc", "seccomp-bpf", "oci-seccomp", "k8s-seccomp-profile"}));
+  compile->add_option("--abi", v->compile_abi, "Target Landlock ABI (default: this kernel's)")->check(CLI::Range(1, 8));
+  cli.add_policy_path(compile);
+  compile->callback([=, &cli] {
+    parse_emit(v->emit_name, v->compile_cmd.emit);
+    if (v->compile_abi) v->compile_cmd.abi = v->compile_abi;
+    v->compile_cmd.compile = cli.compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    cli.status = emit(cmd_compile(v->compile_cmd, cli.reader, kernel.landlock_abi(), fs));
+  });
+}
+
+void add_run(CLI::App& app, Cli& cli) {
+  auto* run = app.add_subcommand("run", "Run a command confined by a profile");
+  struct Vars {
+    RunOptions run_opts;
+    std::vector<std::string> allow_degraded, disable;
+    int run_abi = 0;
+    double timeout = 0;
+  };
+  const auto v = std::make_shared<Vars>();
+  run->add_option("--profile", v->run_opts.profile, "Profile file, or a name found on the policy path")->required();
+  cli.add_policy_path(run);
+  auto* degraded_opt = run->add_option("--allow-degraded", v->allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)")
+                           ->allow_extra_args(false);
+  auto* disable_opt = run->add_option("--disable", v->disable, "Turn protection P off (repeatable)")->allow_extra_args(false);
+  run->add_option("--abi", v->run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
+  run->add_option("--timeout", v->timeout, "Kill the whole sandbox after SECONDS (exit 124)")->check(CLI::PositiveNumber);
+  run->add_option("--env", v->run_opts.env, "Set K=V in the sandbox environment (repeatable)")->allow_extra_args(false);
+  run->add_flag("--verbose,-v", v->run_opts.verbose, "Print the protection table and plan summary to stderr");
+  run->add_option("command", v->run_opts.command, "The command and its arguments (after --); default: the profile's program");
+  run->callback([=, &cli] {
+    // --allow-degraded and --disable in command-line order, so the last one wins.
+    std::size_t di = 0, xi = 0;
+    for (const CLI::Option* o : run->parse_order()) {
+      if (o == degraded_opt && di < v->allow_degraded.size()) v->run_opts.overrides.push_back({v->allow_degraded[di++], ProtectionState::Degradable});
+      if (o == disable_opt && xi < v->disable.size()) v->run_opts.overrides.push_back({v->disable[xi++], ProtectionState::Disabled});
+    }
+    if (v->run_abi) v->run_opts.abi = v->run_abi;
+    if (v->timeout > 0) v->run_opts.timeout_seconds = v->timeout;
+    v->run_opts.profile = resolve_profile_argument(v->run_opts.profile, cli.compile_options());
+    v->run_opts.compile = cli.compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    cli.status = cmd_run(v->run_opts, cli.reader, kernel, fs, std::cerr);
+  });
+}
+
+void add_explain(CLI::App& app, Cli& cli) {
+  auto* explain = app.add_subcommand("explain", "Show what a profile grants, from where, and on which kernels");
+  struct Vars {
+    ExplainOptions explain_opts;
+  };
+  const auto v = std::make_shared<Vars>();
+  explain->add_option("profile", v->explain_opts.profile, "Profile file")->required();
+  explain->add_flag("--json", v->explain_opts.json, "Machine-readable output");
+  cli.add_policy_path(explain);
+  explain->callback([=, &cli] {
+    v->explain_opts.compile = cli.compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    cli.status = emit(cmd_explain(v->explain_opts, cli.reader, kernel, fs));
+  });
+}
+
+void add_check(CLI::App& app, Cli& cli) {
+  auto* check = app.add_subcommand("check", "Report this kernel's Landlock ABI, each protection (probed), seccomp");
+  struct Vars {
+    bool check_json = false;
+  };
+  const auto v = std::make_shared<Vars>();
+  check->add_flag("--json", v->check_json, "Machine-readable output");
+  check->callback([=, &cli] {
+    RealKernel kernel;
+    cli.status = emit(cmd_check(kernel, v->check_json));
+  });
+}
+
+void add_diff(CLI::App& app, Cli& cli) {
+  auto* diff = app.add_subcommand("diff", "What NEW grants that OLD did not (and the reverse), by meaning");
+  struct Vars {
+    DiffCmdOptions diff_opts;
+    std::string diff_format = "text", diff_fail_on;
+    std::vector<std::string> diff_git;
+    int diff_abi = 0;
+  };
+  const auto v = std::make_shared<Vars>();
+  diff->add_option("old", v->diff_opts.old_spec, "Old profile: a file or REV:PATH (read with git show; bases from the working tree)");
+  diff->add_option("new", v->diff_opts.new_spec, "New profile: a file or REV:PATH");
+  diff->add_option("--git", v->diff_git, "REV [PATH...]: every profile changed since REV")->expected(1, -1);
+  diff->add_option("--abi", v->diff_abi, "Compare only the filesystem rights Landlock ABI N knows")->check(CLI::Range(1, 8));
+  diff->add_option("--format", v->diff_format, "Output format")->check(CLI::IsMember({"text", "markdown", "json"}));
+  diff->add_option("--fail-on", v->diff_fail_on, "Exit 1 when anything widens")->check(CLI::IsMember({"widen"}));
+  cli.add_policy_path(diff);
+  diff->callback([=, &cli] {
+    if (!v->diff_git.empty()) {
+      v->diff_opts.git_rev = v->diff_git.front();
+      v->diff_opts.git_paths.assign(v->diff_git.begin() + 1, v->diff_git.end());
+      // `diff --git REV a b`: CLI11 may give the paths to the positionals.
+      for (const auto* p : {&v->diff_opts.old_spec, &v->diff_opts.new_spec})
+        if (!p->empty()) v->diff_opts.git_paths.push_back(*p);
+    } else if (v->diff_opts.old_spec.empty() || v->diff_opts.new_spec.empty()) {
+      std::cerr << "sandlock diff: give OLD and NEW, or --git REV [PATH...]\n";
+      cli.status = 2;
+      return;
+    }
+    if (v->diff_abi) v->diff_opts.abi = v->diff_abi;
+    parse_diff_format(v->diff_format, v->diff_opts.format);
+    v->diff_opts.fail_on_widen = v->diff_fail_on == "widen";
+    v->diff_opts.compile = cli.compile_options();
+    cli.status = emit(cmd_diff(v->diff_opts, cli.reader));
+  });
+}
+
+void add_lint(CLI::App& app, Cli& cli) {
+  auto* lint = app.add_subcommand("lint", "Warn about risky or useless rules; score each profile's exposure (0..10)");
+  struct Vars {
+    LintCmdOptions lint_opts;
+    std::string lint_format = "text";
+    double lint_threshold = -1;
+  };
+  const auto v = std::make_shared<Vars>();
+  lint->add_option("paths", v->lint_opts.paths, "Profile files or directories")->required();
+  lint->add_option("--format", v->lint_format, "Output format")->check(CLI::IsMember({"text", "json", "github", "sarif"}));
+  lint->add_option("--threshold", v->lint_threshold, "Exit 1 when a profile's exposure score is above SCORE")->check(CLI::Range(0.0, 10.0));
+  cli.add_policy_path(lint);
+  lint->callback([=, &cli] {
+    parse_diag_format(v->lint_format, v->lint_opts.format);
+    if (v->lint_threshold >= 0) v->lint_opts.threshold = v->lint_threshold;
+    v->lint_opts.compile = cli.compile_options();
+    DiskFsView fs;
+    cli.status = emit(cmd_lint(v->lint_opts, cli.reader, fs));
+  });
+}
+
+void add_test(CLI::App& app, Cli& cli) {
+  auto* test = app.add_subcommand("test", "Check the assertions in profiles' `tests` sections and NAME.test.yaml sidecars");
+  struct Vars {
+    TestCmdOptions test_opts;
+    int test_abi = 0;
+  };
+  const auto v = std::make_shared<Vars>();
+  test->add_option("paths", v->test_opts.paths, "Profile files or directories")->required();
+  test->add_option("--abi", v->test_abi, "Evaluate at Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
+  test->add_flag("--live", v->test_opts.live, "Also perform each assertion inside a real sandbox (needs python3 in the profile)");
+  cli.add_policy_path(test);
+  test->callback([=, &cli] {
+    if (v->test_abi) v->test_opts.abi = v->test_abi;
+    v->test_opts.compile = cli.compile_options();
+    RealKernel kernel;
+    DiskFsView fs;
+    cli.status = emit(cmd_test(v->test_opts, cli.reader, kernel, fs));
+  });
+}
+
+void add_query(CLI::App& app, Cli& cli) {
+  auto* query = app.add_subcommand("query", "Is an operation allowed by a profile, and which rule decides");
+  struct Vars {
+    QueryCmdOptions query_opts;
+    int query_abi = 0;
+  };
+  const auto v = std::make_shared<Vars>();
+  query->add_option("profile", v->query_opts.profile, "Profile file")->required();
+  query->add_option("operation", v->query_opts.operation, "read, write, exec, connect or bind")
+      ->required()
+      ->check(CLI::IsMember({"read", "write", "exec", "connect", "bind"}));
+  query->add_option("target", v->query_opts.target, "PATH, IP:PORT or PORT")->required();
+  query->add_option("--abi", v->query_abi, "At Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
+  cli.add_policy_path(query);
+  query->callback([=, &cli] {
+    if (v->query_abi) v->query_opts.abi = v->query_abi;
+    v->query_opts.compile = cli.compile_options();
+    RealKernel kernel;
+    cli.status = emit(cmd_query(v->query_opts, cli.reader, kernel.landlock_abi()));
+  });
+}
+
+void add_convert(CLI::App& app, Cli& cli) {
+  auto* convert = app.add_subcommand("convert", "Print a profile in the other format (YAML <-> TOML); comments are dropped");
+  struct Vars {
+    ConvertCmdOptions convert_opts;
+    std::string convert_to;
+  };
+  const auto v = std::make_shared<Vars>();
+  convert->add_option("profile", v->convert_opts.profile, "Profile file")->required();
+  convert->add_option("--to", v->convert_to, "Target format")->required()->check(CLI::IsMember({"yaml", "toml"}));
+  convert->callback([=, &cli] {
+    v->convert_opts.to = v->convert_to == "toml" ? SourceFormat::Toml : SourceFormat::Yaml;
+    cli.status = emit(cmd_convert(v->convert_opts, cli.reader));
+  });
+}
+
+void add_schema(CLI::App& app, Cli& cli) {
+  auto* schema = app.add_subcommand("schema", "Print the profile JSON Schema (draft-07)");
+  schema->callback([=, &cli] { cli.status = emit(cmd_schema()); });
+}
+
+// Each subcommand and what registers it. Only the one named on the command line is
+// registered when argv[1] names one: building all of CLI11's option tables costs `run`
+// about a millisecond of start-up on this VM. Anything else (--help, a typo) sees them all.
+struct Subcommand {
+  std::string_view name;
+  void (*add)(CLI::App&, Cli&);
+};
+constexpr Subcommand kSubcommands[] = {
+    {"validate", add_validate}, {"compile", add_compile}, {"run", add_run},     {"explain", add_explain},
+    {"check", add_check},       {"diff", add_diff},       {"lint", add_lint},   {"test", add_test},
+    {"query", add_query},       {"convert", add_convert}, {"schema", add_schema},
+};
+
 }  // namespace
 
 int main(int argc, char** argv, char** envp) {
   CLI::App app{"sandlock: declarative Landlock + seccomp sandboxing for Linux processes"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sandlock 0.1.0");
-
-  std::vector<std::string> policy_path;
-  auto compile_options = [&] {
-    return make_compile_options(policy_path, environment_map(envp), current_dir(),
-                                shipped_policies_dir(SANDLOCK_SHIPPED_POLICIES));
-  };
-  auto add_policy_path = [&](CLI::App* cmd) {
-    cmd->add_option("--policy-path", policy_path, "Directory searched for base profiles named in `extends` (repeatable)")
-        ->allow_extra_args(false);
-  };
-  DiskSourceReader reader;
-  int status = 0;
-
-  // validate
-  auto* validate = app.add_subcommand("validate", "Check profiles against the schema and the semantic rules");
-  std::vector<std::string> validate_paths;
-  std::string validate_format = "text";
-  validate->add_option("paths", validate_paths, "Profile files or directories (all *.yaml, *.yml, *.toml beneath)")->required();
-  validate->add_option("--format", validate_format, "Output format")->check(CLI::IsMember({"text", "json", "github", "sarif"}));
-  add_policy_path(validate);
-  validate->callback([&] {
-    ValidateOptions o;
-    o.paths = validate_paths;
-    parse_diag_format(validate_format, o.format);
-    o.compile = compile_options();
-    status = emit(cmd_validate(o, reader));
-  });
-
-  // compile
-  auto* compile = app.add_subcommand("compile", "Compile a profile and print the graph or the kernel objects");
-  CompileCmdOptions compile_cmd;
-  std::string emit_name = "graph";
-  int compile_abi = 0;
-  compile->add_option("profile", compile_cmd.profile, "Profile file")->required();
-  compile->add_option("--emit", emit_name, "What to print")
-      ->check(CLI::IsMember({"graph", "landlock", "seccomp-pfc", "seccomp-bpf", "oci-seccomp", "k8s-seccomp-profile"}));
-  compile->add_option("--abi", compile_abi, "Target Landlock ABI (default: this kernel's)")->check(CLI::Range(1, 8));
-  add_policy_path(compile);
-  compile->callback([&] {
-    parse_emit(emit_name, compile_cmd.emit);
-    if (compile_abi) compile_cmd.abi = compile_abi;
-    compile_cmd.compile = compile_options();
-    RealKernel kernel;
-    DiskFsView fs;
-    status = emit(cmd_compile(compile_cmd, reader, kernel.landlock_abi(), fs));
-  });
-
-  // run
-  auto* run = app.add_subcommand("run", "Run a command confined by a profile");
-  RunOptions run_opts;
-  std::vector<std::string> allow_degraded, disable;
-  int run_abi = 0;
-  double timeout = 0;
-  run->add_option("--profile", run_opts.profile, "Profile file, or a name found on the policy path")->required();
-  add_policy_path(run);
-  auto* degraded_opt = run->add_option("--allow-degraded", allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)")
-                           ->allow_extra_args(false);
-  auto* disable_opt = run->add_option("--disable", disable, "Turn protection P off (repeatable)")->allow_extra_args(false);
-  run->add_option("--abi", run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
-  run->add_option("--timeout", timeout, "Kill the whole sandbox after SECONDS (exit 124)")->check(CLI::PositiveNumber);
-  run->add_option("--env", run_opts.env, "Set K=V in the sandbox environment (repeatable)")->allow_extra_args(false);
-  run->add_flag("--verbose,-v", run_opts.verbose, "Print the protection table and plan summary to stderr");
-  run->add_option("command", run_opts.command, "The command and its arguments (after --); default: the profile's program");
-  run->callback([&] {
-    // --allow-degraded and --disable in command-line order, so the last one wins.
-    std::size_t di = 0, xi = 0;
-    for (const CLI::Option* o : run->parse_order()) {
-      if (o == degraded_opt && di < allow_degraded.size()) run_opts.overrides.push_back({allow_degraded[di++], ProtectionState::Degradable});
-      if (o == disable_opt && xi < disable.size()) run_opts.overrides.push_back({disable[xi++], ProtectionState::Disabled});
-    }
-    if (run_abi) run_opts.abi = run_abi;
-    if (timeout > 0) run_opts.timeout_seconds = timeout;
-    run_opts.profile = resolve_profile_argument(run_opts.profile, compile_options());
-    run_opts.compile = compile_options();
-    RealKernel kernel;
-    DiskFsView fs;
-    status = cmd_run(run_opts, reader, kernel, fs, std::cerr);
-  });
-
-  // explain
-  auto* explain = app.add_subcommand("explain", "Show what a profile grants, from where, and on which kernels");
-  ExplainOptions explain_opts;
-  explain->add_option("profile", explain_opts.profile, "Profile file")->required();
-  explain->add_flag("--json", explain_opts.json, "Machine-readable output");
-  add_policy_path(explain);
-  explain->callback([&] {
-    explain_opts.compile = compile_options();
-    RealKernel kernel;
-    DiskFsView fs;
-    status = emit(cmd_explain(explain_opts, reader, kernel, fs));
-  });
-
-  // check
-  auto* check = app.add_subcommand("check", "Report this kernel's Landlock ABI, each protection (probed), seccomp");
-  bool check_json = false;
-  check->add_flag("--json", check_json, "Machine-readable output");
-  check->callback([&] {
-    RealKernel kernel;
-    status = emit(cmd_check(kernel, check_json));
-  });
-
-  // ---- reviewing policy repositories: diff, lint, test, query, convert (engine/review) ----
-  auto* diff = app.add_subcommand("diff", "What NEW grants that OLD did not (and the reverse), by meaning");
-  DiffCmdOptions diff_opts;
-  std::string diff_format = "text", diff_fail_on;
-  std::vector<std::string> diff_git;
-  int diff_abi = 0;
-  diff->add_option("old", diff_opts.old_spec, "Old profile: a file or REV:PATH (read with git show; bases from the working tree)");
-  diff->add_option("new", diff_opts.new_spec, "New profile: a file or REV:PATH");
-  diff->add_option("--git", diff_git, "REV [PATH...]: every profile changed since REV")->expected(1, -1);
-  diff->add_option("--abi", diff_abi, "Compare only the filesystem rights Landlock ABI N knows")->check(CLI::Range(1, 8));
-  diff->add_option("--format", diff_format, "Output format")->check(CLI::IsMember({"text", "markdown", "json"}));
-  diff->add_option("--fail-on", diff_fail_on, "Exit 1 when anything widens")->check(CLI::IsMember({"widen"}));
-  add_policy_path(diff);
-  diff->callback([&] {
-    if (!diff_git.empty()) {
-      diff_opts.git_rev = diff_git.front();
-      diff_opts.git_paths.assign(diff_git.begin() + 1, diff_git.end());
-      // `diff --git REV a b`: CLI11 may give the paths to the positionals.
-      for (const auto* p : {&diff_opts.old_spec, &diff_opts.new_spec})
-        if (!p->empty()) diff_opts.git_paths.push_back(*p);
-    } else if (diff_opts.old_spec.empty() || diff_opts.new_spec.empty()) {
-      std::cerr << "sandlock diff: give OLD and NEW, or --git REV [PATH...]\n";
-      status = 2;
-      return;
-    }
-    if (diff_abi) diff_opts.abi = diff_abi;
-    parse_diff_format(diff_format, diff_opts.format);
-    diff_opts.fail_on_widen = diff_fail_on == "widen";
-    diff_opts.compile = compile_options();
-    status = emit(cmd_diff(diff_opts, reader));
-  });
-
-  auto* lint = app.add_subcommand("lint", "Warn about risky or useless rules; score each profile's exposure (0..10)");
-  LintCmdOptions lint_opts;
-  std::string lint_format = "text";
-  double lint_threshold = -1;
-  lint->add_option("paths", lint_opts.paths, "Profile files or directories")->required();
-  lint->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json", "github", "sarif"}));
-  lint->add_option("--threshold", lint_threshold, "Exit 1 when a profile's exposure score is above SCORE")->check(CLI::Range(0.0, 10.0));
-  add_policy_path(lint);
-  lint->callback([&] {
-    parse_diag_format(lint_format, lint_opts.format);
-    if (lint_threshold >= 0) lint_opts.threshold = lint_threshold;
-    lint_opts.compile = compile_options();
-    DiskFsView fs;
-    status = emit(cmd_lint(lint_opts, reader, fs));
-  });
-
-  auto* test = app.add_subcommand("test", "Check the assertions in profiles' `tests` sections and NAME.test.yaml sidecars");
-  TestCmdOptions test_opts;
-  int test_abi = 0;
-  test->add_option("paths", test_opts.paths, "Profile files or directories")->required();
-  test->add_option("--abi", test_abi, "Evaluate at Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
-  test->add_flag("--live", test_opts.live, "Also perform each assertion inside a real sandbox (needs python3 in the profile)");
-  add_policy_path(test);
-  test->callback([&] {
-    if (test_abi) test_opts.abi = test_abi;
-    test_opts.compile = compile_options();
-    RealKernel kernel;
-    DiskFsView fs;
-    status = emit(cmd_test(test_opts, reader, kernel, fs));
-  });
-
-  auto* query = app.add_subcommand("query", "Is an operation allowed by a profile, and which rule decides");
-  QueryCmdOptions query_opts;
-  int query_abi = 0;
-  query->add_option("profile", query_opts.profile, "Profile file")->required();
-  query->add_option("operation", query_opts.operation, "read, write, exec, connect or bind")
-      ->required()
-      ->check(CLI::IsMember({"read", "write", "exec", "connect", "bind"}));
-  query->add_option("target", query_opts.target, "PATH, IP:PORT or PORT")->required();
-  query->add_option("--abi", query_abi, "At Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
-  add_policy_path(query);
-  query->callback([&] {
-    if (query_abi) query_opts.abi = query_abi;
-    query_opts.compile = compile_options();
-    RealKernel kernel;
-    status = emit(cmd_query(query_opts, reader, kernel.landlock_abi()));
-  });
-
-  auto* convert = app.add_subcommand("convert", "Print a profile in the other format (YAML <-> TOML); comments are dropped");
-  ConvertCmdOptions convert_opts;
-  std::string convert_to;
-  convert->add_option("profile", convert_opts.profile, "Profile file")->required();
-  convert->add_option("--to", convert_to, "Target format")->required()->check(CLI::IsMember({"yaml", "toml"}));
-  convert->callback([&] {
-    convert_opts.to = convert_to == "toml" ? SourceFormat::Toml : SourceFormat::Yaml;
-    status = emit(cmd_convert(convert_opts, reader));
-  });
-  // ---- end of the review block ----
-
-  // schema
-  auto* schema = app.add_subcommand("schema", "Print the profile JSON Schema (draft-07)");
-  schema->callback([&] { status = emit(cmd_schema()); });
+  Cli cli;
+  cli.envp = envp;
+  const std::string_view named = argc > 1 ? argv[1] : "";
+  const bool one = std::any_of(std::begin(kSubcommands), std::end(kSubcommands),
+                               [&](const Subcommand& s) { return s.name == named; });
+  for (const Subcommand& s : kSubcommands)
+    if (!one || s.name == named) s.add(app, cli);
 
   try {
     app.parse(argc, argv);
@@ -245,11 +317,11 @@ int main(int argc, char** argv, char** envp) {
     const int code = app.exit(e);
     if (code == 0) return 0;
     // `run` promises 125 for any sandlock error, a bad command line included.
-    return app.got_subcommand("run") ? 125 : 2;
+    return named == "run" && one ? 125 : 2;
   }
 #if defined(__SANITIZE_ADDRESS__)
-  return status;
+  return cli.status;
 #else
-  leave(status);
+  leave(cli.status);
 #endif
 }

@@ -10,6 +10,20 @@
 namespace sandlock::testing {
 namespace {
 
+// A usage error exits 2, except for `run`, which promises 125 for any sandlock error. Only
+// the subcommand named is registered (see cli/main.cpp): the others must still work.
+TEST(CommandLine, UsageErrorsExitTwoAndRunsExit125) {
+  EXPECT_EQ(run_sandlock({"validate", "--no-such-flag"}).exit_code, 2);
+  EXPECT_EQ(run_sandlock({"compile"}).exit_code, 2);
+  EXPECT_EQ(run_sandlock({"no-such-command"}).exit_code, 2);
+  EXPECT_EQ(run_sandlock({"run", "--no-such-flag"}).exit_code, 125);
+  const auto help = run_sandlock({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* name : {"validate", "compile", "run", "explain", "check", "diff", "lint", "test", "query", "convert",
+                           "schema"})
+    EXPECT_NE(help.out.find(name), std::string::npos) << name;
+}
+
 TEST(ValidateCommand, ShippedPoliciesAreValid) {
   auto r = run_sandlock({"validate", policies_dir()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
