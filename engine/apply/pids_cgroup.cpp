@@ -1,11 +1,13 @@
 #include "engine/apply/pids_cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -81,6 +83,26 @@ std::string unique_name() {
   return "sandlock-" + std::to_string(getpid()) + "-" + std::to_string(ns);
 }
 
+// A launcher killed with SIGKILL cannot remove its cgroup. Its successors do: a
+// "sandlock-PID-..." directory whose PID no longer exists is removed if empty (rmdir refuses
+// a cgroup that still has members, so a live sandbox is never touched). A reused PID only
+// delays the cleanup.
+void remove_stale_cgroups(const std::string& base) {
+  DIR* dir = opendir(base.c_str());
+  if (!dir) return;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (entry->d_type != DT_DIR || !name.starts_with("sandlock-")) continue;
+    pid_t pid = 0;
+    const auto digits = name.substr(9);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (ec != std::errc() || end == digits.data() || *end != '-' || pid <= 0) continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+    rmdir((base + "/" + std::string(name)).c_str());
+  }
+  closedir(dir);
+}
+
 std::optional<std::string> make_in(const Hierarchy& h, std::uint64_t max_pids, std::string& why) {
   std::string base = h.mount_point + own_cgroup_path(h.v2);
   if (access(base.c_str(), W_OK) != 0) base = h.mount_point;  // in a cgroup namespace the path is relative
@@ -89,6 +111,7 @@ std::optional<std::string> make_in(const Hierarchy& h, std::uint64_t max_pids, s
     why += base + ": the pids controller is not delegated; ";
     return std::nullopt;
   }
+  remove_stale_cgroups(base);
   const std::string dir = base + "/" + unique_name();
   if (mkdir(dir.c_str(), 0755) != 0) {
     why += "mkdir " + dir + ": " + std::strerror(errno) + "; ";
