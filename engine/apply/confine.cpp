@@ -65,7 +65,8 @@ std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSec
   out = PreparedSeccomp{};
   if (plan.rules.empty() && !plan.kill_foreign_arch) return std::nullopt;
   std::string error;
-  const std::string bytes = seccomp_bpf_bytes(plan, error);
+  const SeccompFilter filter = build_seccomp(plan, error);
+  const std::string bytes = filter ? seccomp_filter_bpf(filter, error) : std::string{};
   if (!error.empty() || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
     return ConfineError{"seccomp filter", 0, error.empty() ? "libseccomp produced no BPF program" : error};
   // Longer programs are refused by the kernel (BPF_MAXINSNS); say so before forking.
@@ -75,7 +76,7 @@ std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSec
                             " instructions; the kernel takes at most " + std::to_string(BPF_MAXINSNS)};
   out.program.resize(bytes.size() / sizeof(sock_filter));
   std::memcpy(out.program.data(), bytes.data(), bytes.size());
-  if (seccomp_plan_notifies(plan)) out.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  out.flags = seccomp_filter_flags(filter, seccomp_plan_notifies(plan));
   return std::nullopt;
 }
 

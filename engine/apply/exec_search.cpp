@@ -24,8 +24,9 @@ std::vector<std::string> exec_candidates(const std::string& file, const std::opt
   for (;;) {
     const std::size_t end = std::min(dirs.find(':', start), dirs.size());
     const std::string_view dir = dirs.substr(start, end - start);
-    std::string candidate = dir.empty() ? file : std::string(dir) + "/" + file;
-    if (candidate.size() < PATH_MAX) out.push_back(std::move(candidate));  // longer: execvpe skips it
+    // glibc skips only an entry longer than its PATH_MAX-sized buffer; a too-long candidate
+    // is left to execve, whose ENAMETOOLONG ends the search.
+    if (dir.size() < PATH_MAX - 1) out.push_back(dir.empty() ? file : std::string(dir) + "/" + file);
     if (end == dirs.size()) break;
     start = end + 1;
   }

@@ -37,16 +37,22 @@ void close_inherited_fds(std::array<int, 3> keep) {
 }
 
 // The domain agent: forked inside the Landlock domain, before the seccomp filter.
-void start_domain_agent(int channel, int report_fd) {
+// Only ever on the fork() path: the child then has its own memory.
+void start_domain_agent(int channel, int report_fd, const sigset_t& mask) {
   const pid_t agent = fork();
   if (agent < 0) fail(report_fd, ChildStep::ForkAgent, errno);
-  if (agent == 0) run_domain_agent(channel);  // closes every other descriptor first
+  if (agent == 0) {
+    sigprocmask(SIG_SETMASK, &mask, nullptr);  // the launcher's mask, as the command gets it
+    run_domain_agent(channel);                 // closes every other descriptor first
+  }
   close(channel);
 }
 
-// Signals stay blocked (all of them, as the spawn left them) until just before exec: no
-// handler of the parent's can run on the shared memory, and a signal sent to the group in
-// the meantime is delivered to the command once it runs.
+// Signals stay blocked (all of them, as the spawn left them) through the confinement steps,
+// so none can interrupt them half-way; one sent to the group meanwhile stays pending and is
+// delivered when the launcher's mask is restored, just before exec. sandlock installs no
+// signal handlers (it reads signals from a signalfd), so none can run on the shared memory
+// in that last window; with handlers, they would have to be reset first, as posix_spawn does.
 [[noreturn]] void run_child(const ChildSetup& s, int report_fd) {
   setpgid(0, 0);
   // The parent does this too; whichever runs first wins the race against exec.
@@ -66,7 +72,7 @@ void start_domain_agent(int channel, int report_fd) {
   if (const int err = set_no_new_privs()) fail(report_fd, ChildStep::NoNewPrivs, err);
   if (const int err = restrict_landlock(*s.landlock)) fail(report_fd, ChildStep::LandlockRestrict, err);
   if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
-  if (s.agent_channel >= 0) start_domain_agent(s.agent_channel, report_fd);
+  if (s.agent_channel >= 0) start_domain_agent(s.agent_channel, report_fd, s.signal_mask);
   for (std::size_t i = 0; i < s.rlimits.size(); ++i) {
     const rlimit lim{s.rlimits[i].soft, s.rlimits[i].hard};
     if (setrlimit(s.rlimits[i].resource, &lim) != 0)

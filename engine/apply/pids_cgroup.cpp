@@ -78,25 +78,36 @@ bool pids_delegated(const std::string& base) {
   return false;
 }
 
-std::string unique_name() {
-  const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
-  return "sandlock-" + std::to_string(getpid()) + "-" + std::to_string(ns);
+// The launcher's PID namespace, by inode: a PID means something only within its namespace,
+// and launchers in other namespaces may share the cgroup directory.
+std::string pid_namespace_id() {
+  struct stat st {};
+  return stat("/proc/self/ns/pid", &st) == 0 ? std::to_string(st.st_ino) : std::string("0");
 }
 
-// A launcher killed with SIGKILL cannot remove its cgroup. Its successors do: a
-// "sandlock-PID-..." directory whose PID no longer exists is removed if empty (rmdir refuses
-// a cgroup that still has members, so a live sandbox is never touched). A reused PID only
-// delays the cleanup.
-void remove_stale_cgroups(const std::string& base) {
+// "sandlock-<pid namespace>-<pid>-<time>".
+std::string unique_name(const std::string& pid_ns) {
+  const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "sandlock-" + pid_ns + "-" + std::to_string(getpid()) + "-" + std::to_string(ns);
+}
+
+// A launcher killed with SIGKILL cannot remove its cgroup. Its successors do: a directory
+// named for a launcher of this PID namespace whose PID no longer exists is removed if empty
+// (rmdir refuses a cgroup that still has members, so a live sandbox is never touched). Names
+// from other namespaces are left alone (their PIDs cannot be checked from here); a reused PID
+// only delays the cleanup.
+void remove_stale_cgroups(const std::string& base, const std::string& pid_ns) {
   DIR* dir = opendir(base.c_str());
   if (!dir) return;
+  const std::string prefix = "sandlock-" + pid_ns + "-";
   while (const dirent* entry = readdir(dir)) {
     const std::string_view name = entry->d_name;
-    if (entry->d_type != DT_DIR || !name.starts_with("sandlock-")) continue;
+    if (entry->d_type != DT_DIR || !name.starts_with(prefix)) continue;
     pid_t pid = 0;
-    const auto digits = name.substr(9);
+    const auto digits = name.substr(prefix.size());
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
-    if (ec != std::errc() || end == digits.data() || *end != '-' || pid <= 0) continue;
+    if (ec != std::errc() || end == digits.data() || end == digits.data() + digits.size() || *end != '-' || pid <= 0)
+      continue;
     if (kill(pid, 0) == 0 || errno != ESRCH) continue;
     rmdir((base + "/" + std::string(name)).c_str());
   }
@@ -111,8 +122,9 @@ std::optional<std::string> make_in(const Hierarchy& h, std::uint64_t max_pids, s
     why += base + ": the pids controller is not delegated; ";
     return std::nullopt;
   }
-  remove_stale_cgroups(base);
-  const std::string dir = base + "/" + unique_name();
+  const std::string pid_ns = pid_namespace_id();
+  remove_stale_cgroups(base, pid_ns);
+  const std::string dir = base + "/" + unique_name(pid_ns);
   if (mkdir(dir.c_str(), 0755) != 0) {
     why += "mkdir " + dir + ": " + std::strerror(errno) + "; ";
     return std::nullopt;

@@ -1,5 +1,6 @@
 #include "engine/lower/seccomp_build.h"
 
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -36,9 +37,7 @@ std::string failed(const std::string& what, int rc) { return what + ": " + std::
 
 // The exporters write to a file descriptor: use an anonymous memory file and read it back.
 template <class Export>
-std::string export_text(const SeccompPlan& plan, std::string& error, Export export_to) {
-  SeccompFilter filter = build_seccomp(plan, error);
-  if (!filter) return {};
+std::string export_filter(const SeccompFilter& filter, std::string& error, Export export_to) {
   const int fd = memfd_create("sandlock-seccomp", MFD_CLOEXEC);
   if (fd < 0) {
     error = std::string("memfd_create: ") + std::strerror(errno);
@@ -55,6 +54,12 @@ std::string export_text(const SeccompPlan& plan, std::string& error, Export expo
   }
   close(fd);
   return error.empty() ? out : std::string{};
+}
+
+template <class Export>
+std::string export_text(const SeccompPlan& plan, std::string& error, Export export_to) {
+  const SeccompFilter filter = build_seccomp(plan, error);
+  return filter ? export_filter(filter, error, export_to) : std::string{};
 }
 
 }  // namespace
@@ -89,6 +94,24 @@ SeccompFilter build_seccomp(const SeccompPlan& plan, std::string& error) {
     }
   }
   return filter;
+}
+
+std::string seccomp_filter_bpf(const SeccompFilter& filter, std::string& error) {
+  return export_filter(filter, error, seccomp_export_bpf);
+}
+
+unsigned seccomp_filter_flags(const SeccompFilter& filter, bool notifies) {
+  auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
+  const auto attr = [&](scmp_filter_attr a) {
+    std::uint32_t v = 0;
+    return seccomp_attr_get(ctx, a, &v) == 0 && v != 0;
+  };
+  unsigned flags = 0;
+  if (attr(SCMP_FLTATR_CTL_TSYNC)) flags |= SECCOMP_FILTER_FLAG_TSYNC;
+  if (attr(SCMP_FLTATR_CTL_LOG)) flags |= SECCOMP_FILTER_FLAG_LOG;
+  if (attr(SCMP_FLTATR_CTL_SSB)) flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  if (notifies) flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return flags;
 }
 
 bool seccomp_plan_notifies(const SeccompPlan& plan) {

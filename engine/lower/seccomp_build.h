@@ -19,6 +19,12 @@ using SeccompFilter = std::unique_ptr<void, SeccompCtxDeleter>;
 // binary-tree optimization). Returns nullptr and sets `error` when libseccomp refuses.
 SeccompFilter build_seccomp(const SeccompPlan& plan, std::string& error);
 
+// The filter as the raw sock_filter array the kernel takes (seccomp_export_bpf).
+std::string seccomp_filter_bpf(const SeccompFilter& filter, std::string& error);
+// The seccomp(SECCOMP_SET_MODE_FILTER) flags seccomp_load would pass for this filter: from its
+// TSYNC, LOG and SSB attributes, plus NEW_LISTENER when `notifies`.
+unsigned seccomp_filter_flags(const SeccompFilter& filter, bool notifies);
+
 // True when a rule that exists on this architecture notifies: loading the filter then asks
 // for a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), as seccomp_load would.
 bool seccomp_plan_notifies(const SeccompPlan& plan);

@@ -27,6 +27,12 @@ TEST(ExecCandidates, WithoutPathTheDefaultIsBinThenUsrBin) {
   EXPECT_EQ(exec_candidates("ls", std::nullopt), (Paths{"/bin/ls", "/usr/bin/ls"}));
 }
 
+// execve decides about a too-long path (ENAMETOOLONG, which ends the search, as in glibc).
+TEST(ExecCandidates, ALongDirectoryIsLeftToExecve) {
+  const std::string dir = "/" + std::string(4090, 'a');
+  EXPECT_EQ(exec_candidates("true", dir + ":/usr/bin"), (Paths{dir + "/true", "/usr/bin/true"}));
+}
+
 TEST(ExecCandidates, NothingForAnEmptyOrOverlongName) {
   EXPECT_TRUE(exec_candidates("", "/bin").empty());
   EXPECT_TRUE(exec_candidates(std::string(300, 'x'), "/bin").empty());
@@ -68,6 +74,14 @@ TEST_F(ExecOnPath, TheFirstExecutableWins) {
   script("a/tool", "#!/bin/sh\nexit 5\n", 0755);
   script("b/tool", "#!/bin/sh\nexit 4\n", 0755);
   EXPECT_EQ(run_on_path("tool").code, 5);
+}
+
+TEST_F(ExecOnPath, ATooLongCandidateEndsTheSearchWith126) {
+  auto req = request({"true"});
+  req.env = {{"PATH", "/" + std::string(4090, 'a') + ":/usr/bin:/bin"}};
+  const auto r = run(req);
+  EXPECT_EQ(r.code, kExitNotExecutable);
+  EXPECT_EQ(r.error, "true: File name too long");
 }
 
 // No "#!": the kernel says ENOEXEC and execvpe hands the file to /bin/sh, arguments and all.

@@ -42,6 +42,22 @@ TEST(LaunchStatus, EnvironmentAndCwdAreTheRequested) {
   EXPECT_EQ(r.out, "hello\n" + dir.path() + "\nunset\n");
 }
 
+// The kernel's own view of the command: no_new_privs always, and a seccomp filter exactly
+// when the plan has one (the control: a plan with no rules and no architecture check loads none).
+TEST(LaunchStatus, TheCommandRunsWithNoNewPrivsAndItsSeccompFilter) {
+  const std::string show = "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status";
+  Plan filtered;
+  filtered.seccomp.rules.push_back({"unshare", SeccompRule::Action::Errno, EPERM, {}, "test"});
+  auto r = run(shell(show, filtered));
+  EXPECT_EQ(r.code, 0) << r.error;
+  EXPECT_EQ(r.out, "NoNewPrivs:\t1\nSeccomp:\t2\n");
+  Plan unfiltered;
+  unfiltered.seccomp.kill_foreign_arch = false;
+  r = run(shell(show, unfiltered));
+  EXPECT_EQ(r.code, 0) << r.error;
+  EXPECT_EQ(r.out, "NoNewPrivs:\t1\nSeccomp:\t0\n");
+}
+
 TEST(LaunchStatus, MissingCommandIs127) {
   const auto r = run(request({"sandlock-no-such-command"}));
   EXPECT_EQ(r.code, kExitNotFound);

@@ -20,22 +20,29 @@ pid_t dead_pid() {
   return pid;
 }
 
-TEST(PidsCgroup, ALeftoverOfADeadLauncherIsRemovedAndALiveOnesIsKept) {
+TEST(PidsCgroup, ALeftoverOfADeadLauncherIsRemovedAndLiveOrForeignOnesAreKept) {
   std::string why;
   auto first = PidsCgroup::create(8, why);
   if (!first) GTEST_SKIP() << "SKIP: no pids cgroup can be made here: " << why;
   const std::string base = std::filesystem::path(first->dir()).parent_path();
-  const std::string stale = base + "/sandlock-" + std::to_string(dead_pid()) + "-1";
-  const std::string live = base + "/sandlock-" + std::to_string(getpid()) + "-1";  // this process: alive
-  ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
-  ASSERT_EQ(mkdir(live.c_str(), 0755), 0);
+  struct stat ns {};
+  ASSERT_EQ(stat("/proc/self/ns/pid", &ns), 0);
+  const std::string here = base + "/sandlock-" + std::to_string(ns.st_ino) + "-";
+  const pid_t dead = dead_pid();
+  const std::string stale = here + std::to_string(dead) + "-1";
+  const std::string live = here + std::to_string(getpid()) + "-1";  // this process: alive
+  // The same dead PID, but of another PID namespace: it may name a live launcher there.
+  const std::string foreign = base + "/sandlock-" + std::to_string(ns.st_ino + 1) + "-" + std::to_string(dead) + "-1";
+  for (const auto& d : {stale, live, foreign}) ASSERT_EQ(mkdir(d.c_str(), 0755), 0) << d;
 
   auto second = PidsCgroup::create(8, why);
   ASSERT_TRUE(second) << why;
   EXPECT_FALSE(std::filesystem::exists(stale));
   EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_TRUE(std::filesystem::exists(foreign));
   EXPECT_TRUE(std::filesystem::exists(first->dir()));  // a live launcher's own cgroup stays
   rmdir(live.c_str());
+  rmdir(foreign.c_str());
 
   const std::string dir = second->dir();
   second.reset();

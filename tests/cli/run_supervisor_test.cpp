@@ -96,6 +96,23 @@ TEST_F(RunSupervised, EgressMatrix) {
   EXPECT_EQ(q.arrived(), 1);
 }
 
+// With a supervisor the child is forked (it hands its listener over before exec): a step
+// failing there still refuses the run, names the step, and does not hang the handoff.
+TEST_F(RunSupervised, AFailedStepInTheForkedChildIs125AndNamed) {
+  Peer p("127.0.0.1", SOCK_STREAM);
+  const auto rule = quoted("tcp://127.0.0.1:" + p.port_text());
+  const auto good = profile("program: {cwd: /tmp}\nnetwork: {allow: [" + rule + "]}\n", "good.yaml");
+  const auto bad = profile("program: {cwd: /sandlock-no-such-dir}\nnetwork: {allow: [" + rule + "]}\n", "bad.yaml");
+  EXPECT_EQ(probe(good, {"connect", "127.0.0.1", p.port_text()}), "ok") << last().err;
+  EXPECT_EQ(p.arrived(), 1);
+  EXPECT_EQ(probe(bad, {"connect", "127.0.0.1", p.port_text()}), "");
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("chdir /sandlock-no-such-dir failed: No such file or directory; the command was not run"),
+            std::string::npos)
+      << last().err;
+  EXPECT_EQ(p.arrived(), 0);
+}
+
 TEST_F(RunSupervised, CidrRuleCoversItsAddressesOnly) {
   Peer one("127.0.0.1", SOCK_STREAM), two("127.0.0.2", SOCK_STREAM, one.port());
   const auto p = allow(quoted("tcp://127.0.0.0/31:" + one.port_text()));
