@@ -80,6 +80,12 @@ class StepFailure : public ::testing::Test {
     plan.landlock.path_rules.push_back({dir.path(), fs_write_access(), true});
     return run(shell("touch " + dir.file("marker"), std::move(plan)));
   }
+  // Refused with exit 125 and exactly `error`, and the command never ran.
+  void expect_refused(const LaunchResult& r, const std::string& error) {
+    EXPECT_EQ(r.code, kExitSandlockError);
+    EXPECT_EQ(r.error, error);
+    EXPECT_FALSE(exists(dir.file("marker")));
+  }
   TempDir dir;
 };
 
@@ -93,11 +99,8 @@ TEST_F(StepFailure, RuleOnAMissingPathIs125AndTheCommandNeverRuns) {
   Plan plan = system_plan();
   grant(plan, "/sandlock-does-not-exist", fs_read_access());
   const auto r = run_marker(plan);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error,
-            "landlock_add_rule /sandlock-does-not-exist failed: cannot open the path: No such file or "
+  expect_refused(r, "landlock_add_rule /sandlock-does-not-exist failed: cannot open the path: No such file or "
             "directory; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
 }
 
 TEST_F(StepFailure, UnknownHandledBitIs125) {
@@ -114,11 +117,8 @@ TEST_F(StepFailure, NetworkRightsInAnAbi3PlanAre125NotSilentlyDropped) {
   Plan plan = system_plan(3);
   plan.landlock.handled_access_net = 2;
   const auto r = run_marker(plan);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error,
-            "landlock_create_ruleset failed: the plan for Landlock ABI 3 handles network rights, which "
+  expect_refused(r, "landlock_create_ruleset failed: the plan for Landlock ABI 3 handles network rights, which "
             "that ABI's ruleset attr cannot carry; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
 }
 
 TEST_F(StepFailure, RightsOnAFileOutsideFileRightsAre125) {
@@ -126,10 +126,8 @@ TEST_F(StepFailure, RightsOnAFileOutsideFileRightsAre125) {
   Plan plan = system_plan();
   plan.landlock.path_rules.push_back({dir.file("plain"), fs_read_access(), false});  // read_dir on a file
   const auto r = run_marker(plan);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "landlock_add_rule " + dir.file("plain") +
+  expect_refused(r, "landlock_add_rule " + dir.file("plain") +
                          " failed: access read_file,read_dir: Invalid argument; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
 }
 
 // Steps the child itself makes (after the spawn) report by number; the parent names them.
@@ -137,10 +135,8 @@ TEST_F(StepFailure, AMissingWorkingDirectoryIs125AndNamed) {
   auto req = shell("touch " + dir.file("marker"));
   req.cwd = dir.file("no-such-dir");
   const auto r = run(req);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "chdir " + dir.file("no-such-dir") +
+  expect_refused(r, "chdir " + dir.file("no-such-dir") +
                          " failed: No such file or directory; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
 }
 
 // Above fs.nr_open (1048576 by default) even root's setrlimit(RLIMIT_NOFILE) fails (EPERM).
@@ -148,19 +144,14 @@ TEST_F(StepFailure, ARefusedRlimitIs125AndNamesTheLimit) {
   auto req = shell("touch " + dir.file("marker"));
   req.limits["open_files"] = 1ULL << 40;
   const auto r = run(req);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "setrlimit RLIMIT_NOFILE failed: Operation not permitted; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
+  expect_refused(r, "setrlimit RLIMIT_NOFILE failed: Operation not permitted; the command was not run");
 }
 
-TEST(LaunchStatus, UnknownLimitIs125BeforeFork) {
-  TempDir dir;
+TEST_F(StepFailure, UnknownLimitIs125BeforeTheSpawn) {
   auto req = shell("touch " + dir.file("marker"));
   req.limits["stack"] = 1;
   const auto r = run(req);
-  EXPECT_EQ(r.code, kExitSandlockError);
-  EXPECT_EQ(r.error, "unknown limit 'stack'; the command was not run");
-  EXPECT_FALSE(exists(dir.file("marker")));
+  expect_refused(r, "unknown limit 'stack'; the command was not run");
 }
 
 TEST(LaunchStatus, TimeoutKillsTheWholeGroupIncludingGrandchildren) {
