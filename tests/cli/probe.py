@@ -101,9 +101,14 @@ def run(op, args):
         stop = []
         sys.setswitchinterval(1e-5)  # let the flipper run between connects, not only during them
         def flip():
+            # BAD only briefly, GOOD the rest of the time: the supervisor still meets BAD (and
+            # torn copies), and enough attempts see GOOD for the allowed side to show it works
+            # (a 50/50 flip could phase-lock with the supervisor's read and refuse every one).
             while not stop:
                 ctypes.memmove(addr, bad, 16)
                 ctypes.memmove(addr, good, 16)
+                for _ in range(8):
+                    pass
         t = threading.Thread(target=flip)
         t.start()
         results = {}
