@@ -76,7 +76,7 @@ std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSec
                             " instructions; the kernel takes at most " + std::to_string(BPF_MAXINSNS)};
   out.program.resize(bytes.size() / sizeof(sock_filter));
   std::memcpy(out.program.data(), bytes.data(), bytes.size());
-  out.flags = seccomp_filter_flags(filter, seccomp_plan_notifies(plan));
+  out.flags = seccomp_load_flags(plan, filter);
   return std::nullopt;
 }
 

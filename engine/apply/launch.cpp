@@ -260,8 +260,12 @@ int launch(const LaunchRequest& request, std::string& error_out) {
                             : Clock::time_point::max();
   const pid_t child = spawn_child(setup, report_write.get());
   if (child < 0) return fail(errno_message("starting the child"));
-  setpgid(child, child);  // also here, so kill(-child) cannot race the child's own setpgid
-  terminal.hand_to(child);
+  // A forked child may not have got there yet: also here, so kill(-child) cannot race its
+  // own setpgid. A vfork-style child has done both by the time we resume.
+  if (!spawn_shares_memory(setup)) {
+    setpgid(child, child);
+    terminal.hand_to(child);
+  }
   report_write.reset();
   agent_child.reset();
 

@@ -99,12 +99,14 @@ int child_entry(void* arg) {
 
 }  // namespace
 
+bool spawn_shares_memory(const ChildSetup& setup) { return !setup.hand_over_listener && setup.agent_channel < 0; }
+
 pid_t spawn_child(const ChildSetup& setup, int report_fd) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old);
   pid_t pid;
-  if (setup.hand_over_listener || setup.agent_channel >= 0) {
+  if (!spawn_shares_memory(setup)) {
     pid = fork();
     if (pid == 0) run_child(setup, report_fd);
   } else {

@@ -68,6 +68,9 @@ struct ChildSetup {
 // parent before exec (the listener handoff, the domain agent): then fork(). Returns the
 // child's pid, or -1 with errno.
 pid_t spawn_child(const ChildSetup& setup, int report_fd);
+// True when spawn_child uses the vfork-style clone: it returns only once the child has
+// exec'd or exited, so every step before exec (its own process group, the terminal) is done.
+bool spawn_shares_memory(const ChildSetup& setup);
 
 // "chdir /srv", "setrlimit RLIMIT_AS", ...: the step as the error message names it.
 std::string child_step_name(const ChildFailure& failure, const ChildSetup& setup);

@@ -203,12 +203,8 @@ class CallHandler {
     if (!inet()) {
       AgentRequest r;
       r.op = op;
-      r.sock = sock_.get();
-      const UniqueFd cwd = cwd_for(addr_, addr_len_);
-      r.cwd = cwd.get();
-      r.name = &addr_;
-      r.name_len = addr_len_;
-      return agent_answer(r);
+      const AgentResult a = by_agent(r, &addr_, addr_len_);
+      return answer_of(a.val, a.error);
     }
     if (const int err = check(op == AgentOp::Bind ? AddressUse::Bind : AddressUse::Connect, addr_, addr_len_))
       return fail(err);
@@ -216,9 +212,15 @@ class CallHandler {
     return result_of(op == AgentOp::Bind ? ::bind(sock_.get(), sa, addr_len_) : ::connect(sock_.get(), sa, addr_len_));
   }
 
-  CallAnswer agent_answer(const AgentRequest& r) {
-    const AgentResult a = ctx_.agent->perform(r);
-    return answer_of(a.val, a.error);
+  // Has the domain agent make `r` on our duplicate, addressed to `name` if there is one (a
+  // relative unix path then resolves in the caller's working directory).
+  AgentResult by_agent(AgentRequest& r, const sockaddr_storage* name, socklen_t name_len) const {
+    r.sock = sock_.get();
+    const UniqueFd cwd = name ? cwd_for(*name, name_len) : UniqueFd();
+    r.cwd = cwd.get();
+    r.name = name;
+    r.name_len = name ? name_len : 0;
+    return ctx_.agent->perform(r);
   }
 
   // The caller's working directory, when a unix socket path is relative to it.
@@ -269,17 +271,12 @@ class CallHandler {
     AgentRequest r;
     r.op = AgentOp::Send;
     r.flags = flags | MSG_NOSIGNAL;
-    r.sock = sock_.get();
-    const UniqueFd cwd = m.name_len ? cwd_for(m.name, m.name_len) : UniqueFd();
-    r.cwd = cwd.get();
-    r.name = m.name_len ? &m.name : nullptr;
-    r.name_len = m.name_len;
     r.data = m.data.data();
     r.data_len = m.data.size();
     r.control = m.control.data();
     r.control_len = m.control.size();
     for (const UniqueFd& fd : passed) r.rights.push_back(fd.get());
-    const AgentResult a = ctx_.agent->perform(r);
+    const AgentResult a = by_agent(r, m.name_len ? &m.name : nullptr, m.name_len);
     sent = a.error ? -1 : static_cast<ssize_t>(a.val);
     raise_sigpipe(a.error, flags);
     return a.error;

@@ -100,7 +100,7 @@ std::string seccomp_filter_bpf(const SeccompFilter& filter, std::string& error) 
   return export_filter(filter, error, seccomp_export_bpf);
 }
 
-unsigned seccomp_filter_flags(const SeccompFilter& filter, bool notifies) {
+unsigned seccomp_load_flags(const SeccompPlan& plan, const SeccompFilter& filter) {
   auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
   const auto attr = [&](scmp_filter_attr a) {
     std::uint32_t v = 0;
@@ -110,14 +110,10 @@ unsigned seccomp_filter_flags(const SeccompFilter& filter, bool notifies) {
   if (attr(SCMP_FLTATR_CTL_TSYNC)) flags |= SECCOMP_FILTER_FLAG_TSYNC;
   if (attr(SCMP_FLTATR_CTL_LOG)) flags |= SECCOMP_FILTER_FLAG_LOG;
   if (attr(SCMP_FLTATR_CTL_SSB)) flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-  if (notifies) flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-  return flags;
-}
-
-bool seccomp_plan_notifies(const SeccompPlan& plan) {
   for (const SeccompRule& r : plan.rules)
-    if (r.action == SeccompRule::Action::Notify && native_syscall_number(r.syscall)) return true;
-  return false;
+    if (r.action == SeccompRule::Action::Notify && native_syscall_number(r.syscall))
+      flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return flags;
 }
 
 std::string seccomp_pfc_text(const SeccompPlan& plan, std::string& error) {

@@ -21,13 +21,10 @@ SeccompFilter build_seccomp(const SeccompPlan& plan, std::string& error);
 
 // The filter as the raw sock_filter array the kernel takes (seccomp_export_bpf).
 std::string seccomp_filter_bpf(const SeccompFilter& filter, std::string& error);
-// The seccomp(SECCOMP_SET_MODE_FILTER) flags seccomp_load would pass for this filter: from its
-// TSYNC, LOG and SSB attributes, plus NEW_LISTENER when `notifies`.
-unsigned seccomp_filter_flags(const SeccompFilter& filter, bool notifies);
-
-// True when a rule that exists on this architecture notifies: loading the filter then asks
-// for a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), as seccomp_load would.
-bool seccomp_plan_notifies(const SeccompPlan& plan);
+// The seccomp(SECCOMP_SET_MODE_FILTER) flags seccomp_load would pass for `filter` (built from
+// `plan`): from its TSYNC, LOG and SSB attributes, plus NEW_LISTENER when a rule that exists
+// on this architecture notifies.
+unsigned seccomp_load_flags(const SeccompPlan& plan, const SeccompFilter& filter);
 
 std::string seccomp_pfc_text(const SeccompPlan& plan, std::string& error);  // libseccomp PFC
 std::string seccomp_bpf_bytes(const SeccompPlan& plan, std::string& error);  // raw sock_filter array
