@@ -8,12 +8,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
+#include <charconv>
 
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/apply/unique_fd.h"
 #include "engine/kernel/landlock_facts.h"
-#include "engine/lower/seccomp_build.h"
 
 namespace sandlock {
 namespace {
@@ -25,9 +24,11 @@ ConfineError error_from_errno(std::string step, int err, const std::string& what
 }
 
 std::string hex(std::uint64_t v) {
-  std::ostringstream out;
-  out << "0x" << std::hex << v;
-  return out.str();
+  char buf[2 + 16];
+  buf[0] = '0';
+  buf[1] = 'x';
+  const auto end = std::to_chars(buf + 2, buf + sizeof buf, v, 16).ptr;
+  return std::string(buf, end);
 }
 
 // Fields past the ABI's attr prefix would be silently cut off by the size we pass:
@@ -60,25 +61,6 @@ std::optional<ConfineError> add_net_rule(int ruleset, const LandlockNetRule& rul
 }
 
 }  // namespace
-
-std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out) {
-  out = PreparedSeccomp{};
-  if (plan.rules.empty() && !plan.kill_foreign_arch) return std::nullopt;
-  std::string error;
-  const SeccompFilter filter = build_seccomp(plan, error);
-  const std::string bytes = filter ? seccomp_filter_bpf(filter, error) : std::string{};
-  if (!error.empty() || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
-    return ConfineError{"seccomp filter", 0, error.empty() ? "libseccomp produced no BPF program" : error};
-  // Longer programs are refused by the kernel (BPF_MAXINSNS); say so before forking.
-  if (bytes.size() / sizeof(sock_filter) > BPF_MAXINSNS)
-    return ConfineError{"seccomp filter", E2BIG,
-                        "the BPF program has " + std::to_string(bytes.size() / sizeof(sock_filter)) +
-                            " instructions; the kernel takes at most " + std::to_string(BPF_MAXINSNS)};
-  out.program.resize(bytes.size() / sizeof(sock_filter));
-  std::memcpy(out.program.data(), bytes.data(), bytes.size());
-  out.flags = seccomp_load_flags(plan, filter);
-  return std::nullopt;
-}
 
 std::optional<ConfineError> prepare_landlock(const LandlockPlan& plan, PreparedLandlock& out) {
   out = PreparedLandlock{};

@@ -34,11 +34,11 @@ std::optional<ConfineError> prepare_landlock(const LandlockPlan& plan, PreparedL
 
 // The seccomp filter as the BPF program libseccomp generates, plus the seccomp() flags
 // seccomp_load would pass. `program` is empty when the plan has nothing to load.
+// prepare_seccomp (launch.h) builds it.
 struct PreparedSeccomp {
   std::vector<sock_filter> program;
   unsigned flags = 0;  // SECCOMP_FILTER_FLAG_NEW_LISTENER when a rule notifies
 };
-std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out);
 
 // The child's steps: 0 or an errno. Allocation-free.
 int set_no_new_privs();

@@ -11,12 +11,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <iostream>
-#include <sstream>
+#include <linux/seccomp.h>
 
 #include "engine/apply/launch_child.h"
-#include "engine/apply/listener_handoff.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
@@ -57,10 +56,22 @@ class SignalCatcher {
   UniqueFd fd_;
 };
 
-std::string validate_request(const LaunchRequest& r) {
+// Progress notes (--verbose) go straight to stderr: the launcher of cached plans keeps
+// iostreams (and their start-up cost) out of its binary.
+void note(const std::string& text) {
+  std::string line = "sandlock: " + text + "\n";
+  for (std::size_t done = 0; done < line.size();) {
+    const ssize_t n = write(STDERR_FILENO, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+std::string validate_request(const PreparedLaunch& r) {
   if (r.argv.empty()) return "no command to run";
-  if (r.plan.needs_supervisor && !r.destinations)
-    return "this profile needs the network supervisor, but no resolved destination policy was given";
+  if ((r.seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && !r.supervision)
+    return "this profile needs the network supervisor, but none was given";
   if (r.timeout_seconds && !(*r.timeout_seconds > 0)) return "the timeout must be a positive number of seconds";
   return {};
 }
@@ -80,13 +91,13 @@ std::string rlimits_for(const std::map<std::string, std::uint64_t>& limits, std:
 }
 
 // `processes` must bind even for root: a pids cgroup, else RLIMIT_NPROC for non-root only.
-std::string limit_processes(const LaunchRequest& r, std::optional<PidsCgroup>& cgroup, std::vector<RlimitSetting>& rl) {
+std::string limit_processes(const PreparedLaunch& r, std::optional<PidsCgroup>& cgroup, std::vector<RlimitSetting>& rl) {
   const auto it = r.limits.find("processes");
   if (it == r.limits.end()) return {};
   std::string why;
   cgroup = PidsCgroup::create(it->second, why);
   if (cgroup) {
-    if (r.verbose) std::cerr << "sandlock: processes limited by " << cgroup->dir() << "/pids.max\n";
+    if (r.verbose) note("processes limited by " + cgroup->dir() + "/pids.max");
     return {};
   }
   if (geteuid() == 0)
@@ -94,7 +105,7 @@ std::string limit_processes(const LaunchRequest& r, std::optional<PidsCgroup>& c
            ") and RLIMIT_NPROC does not bind root";
   const rlim_t v = static_cast<rlim_t>(it->second);
   rl.push_back({RLIMIT_NPROC, v, v, "RLIMIT_NPROC"});
-  if (r.verbose) std::cerr << "sandlock: no pids cgroup (" << why << "); using RLIMIT_NPROC (counts all your processes)\n";
+  if (r.verbose) note("no pids cgroup (" + why + "); using RLIMIT_NPROC (counts all your processes)");
   return {};
 }
 
@@ -157,7 +168,7 @@ int exit_code_from(const ChildFailure& f, const ChildSetup& setup, const std::st
   return kExitSandlockError;
 }
 
-std::optional<std::string> env_value(const LaunchRequest& r, std::string_view key) {
+std::optional<std::string> env_value(const PreparedLaunch& r, std::string_view key) {
   for (const auto& [k, v] : r.env)
     if (k == key) return v;
   return std::nullopt;
@@ -165,29 +176,34 @@ std::optional<std::string> env_value(const LaunchRequest& r, std::string_view ke
 
 std::string errno_message(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
-void print_plan_summary(const Plan& plan) {
-  std::cerr << "sandlock: Landlock ABI " << plan.landlock.abi << ", " << plan.landlock.path_rules.size()
-            << " path rules, " << plan.landlock.net_rules.size() << " port rules, " << plan.seccomp.rules.size()
-            << " seccomp rules\n";
+void print_plan_summary(const PreparedLaunch& r) {
+  note("Landlock ABI " + std::to_string(r.landlock.abi) + ", " + std::to_string(r.landlock.path_rules.size()) +
+       " path rules, " + std::to_string(r.landlock.net_rules.size()) + " port rules, " +
+       std::to_string(r.seccomp_rules) + " seccomp rules");
+}
+
+// "2.5", "0.25", "30": the timeout as the user wrote it, without iostreams.
+std::string seconds_text(double seconds) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", seconds);
+  return buf;
 }
 
 // After a successful exec: waits (forwarding signals, enforcing the deadline), then
 // kills and reaps whatever is left of the sandbox.
 int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadline,
-              const std::optional<PidsCgroup>& cgroup, const LaunchRequest& request, std::string& error_out) {
+              const std::optional<PidsCgroup>& cgroup, const PreparedLaunch& request, std::string& error_out) {
   const UniqueFd pidfd(sys::pidfd_open(child, 0));
   const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
   if (!exited) kill(-child, SIGKILL);
   const int status = wait_status(child);
   kill_and_reap_sandbox(child, cgroup);
   if (!exited) {
-    std::ostringstream message;
-    message << "timed out after " << *request.timeout_seconds << " s; the sandbox was killed";
-    error_out = message.str();
+    error_out = "timed out after " + seconds_text(*request.timeout_seconds) + " s; the sandbox was killed";
     return kExitTimeout;
   }
   const int code = exit_code_from(status);
-  if (request.verbose) std::cerr << "sandlock: exit status " << code << '\n';
+  if (request.verbose) note("exit status " + std::to_string(code));
   return code;
 }
 
@@ -201,7 +217,7 @@ bool read_failure(int fd, ChildFailure& f) {
 
 }  // namespace
 
-int launch(const LaunchRequest& request, std::string& error_out) {
+int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
   error_out.clear();
   auto fail = [&](const std::string& message) {
     error_out = message + "; the command was not run";
@@ -215,10 +231,8 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   if (auto problem = limit_processes(request, cgroup, setup.rlimits); !problem.empty()) return fail(problem);
   // Everything that can fail with a message happens here, before the spawn: the child only
   // makes the final syscalls.
-  PreparedSeccomp seccomp;
-  if (auto e = prepare_seccomp(request.plan.seccomp, seccomp)) return fail(e->step + " failed: " + e->message);
   PreparedLandlock landlock;
-  if (auto e = prepare_landlock(request.plan.landlock, landlock)) return fail(e->step + " failed: " + e->message);
+  if (auto e = prepare_landlock(request.landlock, landlock)) return fail(e->step + " failed: " + e->message);
 
   std::vector<std::string> argv = request.argv;
   std::vector<std::string> env;
@@ -230,9 +244,9 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   setup.cwd = request.cwd;
   if (cgroup) setup.cgroup_procs = cgroup->procs_file();
   setup.landlock = &landlock;
-  setup.seccomp = &seccomp;
-  setup.hand_over_listener = request.plan.needs_supervisor;
-  if (request.verbose) print_plan_summary(request.plan);
+  setup.seccomp = &request.seccomp;
+  if (request.supervision) setup.supervised = &request.supervision->child_steps();
+  if (request.verbose) print_plan_summary(request);
 
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return fail(errno_message("PR_SET_CHILD_SUBREAPER"));
   const SignalCatcher signals;
@@ -244,7 +258,7 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe_fds) != 0) return fail(errno_message("socketpair"));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
   UniqueFd agent_parent, agent_child;  // the supervisor's channel to the domain agent
-  if (request.plan.needs_supervisor) {
+  if (request.supervision) {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe_fds) != 0) return fail(errno_message("socketpair"));
     agent_parent.reset(pipe_fds[0]);
     agent_child.reset(pipe_fds[1]);
@@ -270,12 +284,11 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   agent_child.reset();
 
   ChildFailure failure{};
-  std::unique_ptr<Supervisor> supervisor;  // outlives supervise(): stopped after the sandbox is reaped
+  // The supervisor runs until the caller drops `supervision`: after the sandbox is reaped.
   Handoff handoff = Handoff::Started;
-  if (request.plan.needs_supervisor) {
+  if (request.supervision) {
     std::string why;
-    handoff = start_supervisor(report_read.get(), child, request.destinations, std::move(agent_parent), supervisor,
-                               failure, why);
+    handoff = request.supervision->start(report_read.get(), child, std::move(agent_parent), failure, why);
     if (handoff == Handoff::Broken) {
       kill_and_reap_sandbox(child, cgroup);
       return fail("network supervisor: " + why);

@@ -1,4 +1,10 @@
 // The launcher behind `sandlock run`: fork, confine the child, exec the command, wait.
+//
+// Two entry points: launch() takes a Plan (the engine's path: it builds the seccomp
+// program with libseccomp and the network supervisor when the plan needs one);
+// launch_prepared() takes the plan's kernel objects already built (the BPF program as
+// bytes), so the small launcher that runs cached plans (cli/launcher.cpp) links neither
+// libseccomp nor the supervisor.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +16,9 @@
 
 #include <memory>
 
+#include "engine/apply/confine.h"
 #include "engine/apply/destinations.h"
+#include "engine/apply/launch_child.h"
 #include "engine/lower/plan.h"
 
 namespace sandlock {
@@ -35,6 +43,29 @@ struct LaunchRequest {
   bool verbose = false;  // progress notes on stderr
 };
 
+// The network supervisor, as the launcher drives it (listener_handoff.h implements it).
+class Supervision {
+ public:
+  virtual ~Supervision() = default;
+  virtual const SupervisedChildSteps& child_steps() const = 0;
+  // Parent side, right after the spawn: takes the child's listener from `channel`.
+  virtual Handoff start(int channel, pid_t child, UniqueFd agent, ChildFailure& failure, std::string& error) = 0;
+};
+
+// A launch with the plan's kernel objects built (or loaded from the plan cache).
+struct PreparedLaunch {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string cwd;
+  std::map<std::string, std::uint64_t> limits;
+  LandlockPlan landlock;
+  PreparedSeccomp seccomp;
+  std::size_t seccomp_rules = 0;      // for the --verbose summary
+  Supervision* supervision = nullptr;  // required when the seccomp program notifies
+  std::optional<double> timeout_seconds;
+  bool verbose = false;
+};
+
 // Runs the command confined by request.plan and returns its exit status: the command's
 // own; 128+N if it died of signal N; 124 on timeout (its whole process group killed);
 // 125 when sandlock failed (error_out names the step, without a "sandlock: " prefix); 126 not executable (including exec
@@ -42,5 +73,11 @@ struct LaunchRequest {
 // so orphaned grandchildren are reaped here; SIGINT/SIGTERM/SIGHUP/SIGQUIT received
 // while waiting are forwarded to the command's process group.
 int launch(const LaunchRequest& request, std::string& error_out);
+// The same, for a launch already prepared.
+int launch_prepared(const PreparedLaunch& launch, std::string& error_out);
+
+// Builds the seccomp program of `plan` (libseccomp) into `out`: the part of launch() that
+// launch_prepared() does not do. Fails with the step and the reason.
+std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out);
 
 }  // namespace sandlock

@@ -9,8 +9,6 @@
 #include <cerrno>
 #include <memory>
 
-#include "engine/apply/domain_agent.h"
-#include "engine/apply/listener_handoff.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
 
@@ -38,12 +36,13 @@ void close_inherited_fds(std::array<int, 3> keep) {
 
 // The domain agent: forked inside the Landlock domain, before the seccomp filter.
 // Only ever on the fork() path: the child then has its own memory.
-void start_domain_agent(int channel, int report_fd, const sigset_t& mask) {
+void start_domain_agent(const SupervisedChildSteps& steps, int channel, int report_fd, const sigset_t& mask) {
   const pid_t agent = fork();
   if (agent < 0) fail(report_fd, ChildStep::ForkAgent, errno);
   if (agent == 0) {
     sigprocmask(SIG_SETMASK, &mask, nullptr);  // the launcher's mask, as the command gets it
-    run_domain_agent(channel);                 // closes every other descriptor first
+    steps.run_domain_agent(channel);           // closes every other descriptor first
+    _exit(125);
   }
   close(channel);
 }
@@ -72,7 +71,7 @@ void start_domain_agent(int channel, int report_fd, const sigset_t& mask) {
   if (const int err = set_no_new_privs()) fail(report_fd, ChildStep::NoNewPrivs, err);
   if (const int err = restrict_landlock(*s.landlock)) fail(report_fd, ChildStep::LandlockRestrict, err);
   if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
-  if (s.agent_channel >= 0) start_domain_agent(s.agent_channel, report_fd, s.signal_mask);
+  if (s.supervised && s.agent_channel >= 0) start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.signal_mask);
   for (std::size_t i = 0; i < s.rlimits.size(); ++i) {
     const rlimit lim{s.rlimits[i].soft, s.rlimits[i].hard};
     if (setrlimit(s.rlimits[i].resource, &lim) != 0)
@@ -80,8 +79,8 @@ void start_domain_agent(int channel, int report_fd, const sigset_t& mask) {
   }
   int listener = -1;
   if (const int err = load_seccomp(*s.seccomp, listener)) fail(report_fd, ChildStep::SeccompLoad, err);
-  if (s.hand_over_listener)
-    if (const int err = hand_over_listener(listener, report_fd)) fail(report_fd, ChildStep::ListenerHandoff, err);
+  if (s.supervised)
+    if (const int err = s.supervised->hand_over_listener(listener, report_fd)) fail(report_fd, ChildStep::ListenerHandoff, err);
 
   sigprocmask(SIG_SETMASK, &s.signal_mask, nullptr);
   fail(report_fd, ChildStep::Exec, s.exec->exec(s.envp.data()));
@@ -99,7 +98,7 @@ int child_entry(void* arg) {
 
 }  // namespace
 
-bool spawn_shares_memory(const ChildSetup& setup) { return !setup.hand_over_listener && setup.agent_channel < 0; }
+bool spawn_shares_memory(const ChildSetup& setup) { return !setup.supervised && setup.agent_channel < 0; }
 
 pid_t spawn_child(const ChildSetup& setup, int report_fd) {
   sigset_t all, old;

@@ -46,6 +46,22 @@ struct ChildFailure {
   int index;  // which rlimit, for Setrlimit
 };
 
+// The network supervisor's steps in the child (listener_handoff.h, domain_agent.h), passed
+// as functions: a launcher that never supervises links none of the supervisor's code.
+struct SupervisedChildSteps {
+  // Right after the filter is loaded: 0 once the parent holds the listener, else an errno.
+  int (*hand_over_listener)(int listener, int channel) = nullptr;
+  // The domain agent's main loop, in a process forked inside the Landlock domain.
+  void (*run_domain_agent)(int channel) = nullptr;  // does not return
+};
+
+// How the parent's side of the listener handoff ended.
+enum class Handoff {
+  Started,      // the supervisor runs; the child goes on to exec
+  ChildFailed,  // the child reported a failed step first: `failure` holds it
+  Broken,       // no listener arrived (or it could not be taken): `error` says why
+};
+
 // Built in the parent before the spawn; the child only reads it (and ExecSearch's scratch slot).
 struct ChildSetup {
   pid_t parent = 0;      // recorded before the spawn, for the parent-death race check
@@ -59,8 +75,10 @@ struct ChildSetup {
   std::vector<RlimitSetting> rlimits;
   const PreparedLandlock* landlock = nullptr;
   const PreparedSeccomp* seccomp = nullptr;
-  bool hand_over_listener = false;  // the filter notifies: pass its listener to the parent
-  int agent_channel = -1;  // >= 0: fork the domain agent (domain_agent.h) serving this socket
+  // Set when the filter notifies: pass its listener to the parent, and fork the domain
+  // agent serving `agent_channel`.
+  const SupervisedChildSteps* supervised = nullptr;
+  int agent_channel = -1;
 };
 
 // Starts the child, which confines itself and execs the command, or reports the failed step

@@ -66,4 +66,13 @@ Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const Destina
   return Handoff::Started;
 }
 
+const SupervisedChildSteps& NetworkSupervision::child_steps() const {
+  static constexpr SupervisedChildSteps kSteps{hand_over_listener, run_domain_agent};
+  return kSteps;
+}
+
+Handoff NetworkSupervision::start(int channel, pid_t child, UniqueFd agent, ChildFailure& failure, std::string& error) {
+  return start_supervisor(channel, child, policy_, std::move(agent), supervisor_, failure, error);
+}
+
 }  // namespace sandlock

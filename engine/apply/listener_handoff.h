@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/apply/confine.h"
+#include "engine/apply/launch.h"
 #include "engine/apply/launch_child.h"
 #include "engine/apply/supervisor.h"
 
@@ -21,16 +22,23 @@ namespace sandlock {
 // (EINVAL: there is no listener). Closes the child's copy either way. Allocation-free.
 int hand_over_listener(int listener, int channel);
 
-enum class Handoff {
-  Started,      // the supervisor runs; the child goes on to exec
-  ChildFailed,  // the child reported a failed step first: `failure` holds it
-  Broken,       // no listener arrived (or it could not be taken): `error` says why
-};
-
 // Parent side: reads the child's first report on `channel` and starts the supervisor.
 // `agent` is the channel to the child's domain agent (see domain_agent.h).
 Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const DestinationPolicy> policy,
                          UniqueFd agent, std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure,
                          std::string& error);
+
+// The supervisor as launch_prepared() drives it: the child-side steps, and the parent side
+// that takes the listener and keeps the Supervisor running until this object goes.
+class NetworkSupervision : public Supervision {
+ public:
+  explicit NetworkSupervision(std::shared_ptr<const DestinationPolicy> policy) : policy_(std::move(policy)) {}
+  const SupervisedChildSteps& child_steps() const override;
+  Handoff start(int channel, pid_t child, UniqueFd agent, ChildFailure& failure, std::string& error) override;
+
+ private:
+  std::shared_ptr<const DestinationPolicy> policy_;
+  std::unique_ptr<Supervisor> supervisor_;
+};
 
 }  // namespace sandlock

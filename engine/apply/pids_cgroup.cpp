@@ -10,10 +10,10 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace sandlock {
 namespace {
@@ -23,9 +23,38 @@ struct Hierarchy {
   bool v2 = false;
 };
 
-bool has_option(const std::string& options, const std::string& want) {
-  std::istringstream in(options);
-  for (std::string opt; std::getline(in, opt, ',');)
+// Pieces of `text` between `separator`s (or runs of whitespace for ' '), empty ones dropped.
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] != separator && !(separator == ' ' && (text[j] == '\n' || text[j] == '\t'))) ++j;
+    if (j > i) out.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+// The whole of a (small, procfs or cgroupfs) file; empty when it cannot be read. Plain
+// read(2): the launcher of cached plans keeps iostreams out of its binary.
+std::string read_text(const std::string& path) {
+  std::string text;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+bool has_option(std::string_view options, std::string_view want) {
+  for (const auto opt : split(options, ','))
     if (opt == want) return true;
   return false;
 }
@@ -34,18 +63,16 @@ bool has_option(const std::string& options, const std::string& want) {
 // /proc/self/mountinfo: "id parent maj:min root mount_point opts [tags] - fstype source super_opts".
 std::vector<Hierarchy> pids_hierarchies() {
   std::vector<Hierarchy> v1, v2;
-  std::ifstream in("/proc/self/mountinfo");
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream fields(line);
-    std::string id, parent, dev, root, mount_point;
-    fields >> id >> parent >> dev >> root >> mount_point;
+  const std::string mountinfo = read_text("/proc/self/mountinfo");
+  for (const auto line : split(mountinfo, '\n')) {
     const auto sep = line.find(" - ");
-    if (sep == std::string::npos) continue;
-    std::istringstream tail(line.substr(sep + 3));
-    std::string fstype, source, super_opts;
-    tail >> fstype >> source >> super_opts;
-    if (fstype == "cgroup" && has_option(super_opts, "pids")) v1.push_back({mount_point, false});
-    if (fstype == "cgroup2") v2.push_back({mount_point, true});
+    if (sep == std::string_view::npos) continue;
+    const auto fields = split(line.substr(0, sep), ' ');
+    const auto tail = split(line.substr(sep + 3), ' ');
+    if (fields.size() < 5 || tail.size() < 3) continue;
+    const std::string mount_point(fields[4]);
+    if (tail[0] == "cgroup" && has_option(tail[2], "pids")) v1.push_back({mount_point, false});
+    if (tail[0] == "cgroup2") v2.push_back({mount_point, true});
   }
   v1.insert(v1.end(), v2.begin(), v2.end());
   return v1;
@@ -53,27 +80,27 @@ std::vector<Hierarchy> pids_hierarchies() {
 
 // This process's cgroup path in the hierarchy: "8:pids:/a/b" (v1) or "0::/a/b" (v2).
 std::string own_cgroup_path(bool v2) {
-  std::ifstream in("/proc/self/cgroup");
-  for (std::string line; std::getline(in, line);) {
+  const std::string cgroups = read_text("/proc/self/cgroup");
+  for (const auto line : split(cgroups, '\n')) {
     const auto first = line.find(':');
     const auto second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    const std::string controllers = line.substr(first + 1, second - first - 1);
-    if (v2 ? controllers.empty() : has_option(controllers, "pids")) return line.substr(second + 1);
+    if (first == std::string_view::npos || second == std::string_view::npos) continue;
+    const auto controllers = line.substr(first + 1, second - first - 1);
+    if (v2 ? controllers.empty() : has_option(controllers, "pids")) return std::string(line.substr(second + 1));
   }
   return "/";
 }
 
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return close(fd) == 0 && ok;
 }
 
 bool pids_delegated(const std::string& base) {
-  std::ifstream in(base + "/cgroup.subtree_control");
-  for (std::string word; in >> word;)
+  const std::string controllers = read_text(base + "/cgroup.subtree_control");
+  for (const auto word : split(controllers, ' '))
     if (word == "pids") return true;
   return false;
 }
@@ -173,8 +200,13 @@ void PidsCgroup::remove() {
 
 std::vector<pid_t> PidsCgroup::members() const {
   std::vector<pid_t> pids;
-  std::ifstream in(procs_file());
-  for (pid_t pid; in >> pid;) pids.push_back(pid);
+  const std::string procs = read_text(procs_file());
+  for (const auto word : split(procs, ' ')) {
+    pid_t pid = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), pid);
+    if (ec != std::errc{} || end != word.data() + word.size()) break;
+    pids.push_back(pid);
+  }
   return pids;
 }
 
