@@ -23,10 +23,7 @@ int emit(const CommandResult& r) {
   return r.exit_code;
 }
 
-std::string current_dir() {
-  char buf[4096];
-  return getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
-}
+std::string current_dir() { return disk::current_directory(); }
 
 // Leaves without the destructors: everything is done and printed, and freeing the heap
 // would only touch pages for nothing. Sanitizer builds return normally, so LeakSanitizer
@@ -43,6 +40,7 @@ std::string current_dir() {
 // What the subcommands' options and callbacks share; outlives the parse.
 struct Cli {
   char** envp = nullptr;
+  std::vector<std::string> args;  // argv[1..]
   std::vector<std::string> policy_path;
   DiskSourceReader reader;
   int status = 0;
@@ -127,11 +125,15 @@ void add_run(CLI::App& app, Cli& cli) {
     }
     if (v->run_abi) v->run_opts.abi = v->run_abi;
     if (v->timeout > 0) v->run_opts.timeout_seconds = v->timeout;
-    v->run_opts.profile = resolve_profile_argument(v->run_opts.profile, cli.compile_options());
-    v->run_opts.compile = cli.compile_options();
+    RunInvocation inv;
+    inv.options = v->run_opts;
+    inv.policy_path_flags = cli.policy_path;
+    inv.environment = environment_map(cli.envp);
+    inv.cwd = current_dir();
+    inv.shipped_policies = SANDLOCK_SHIPPED_POLICIES;
+    inv.args = cli.args;
     RealKernel kernel;
-    DiskFsView fs;
-    cli.status = cmd_run(v->run_opts, cli.reader, kernel, fs, std::cerr);
+    cli.status = cmd_run(inv, kernel, std::cerr);
   });
 }
 
@@ -305,6 +307,7 @@ int main(int argc, char** argv, char** envp) {
   app.set_version_flag("--version", "sandlock 0.1.0");
   Cli cli;
   cli.envp = envp;
+  cli.args.assign(argv + 1, argv + argc);
   const std::string_view named = argc > 1 ? argv[1] : "";
   const bool one = std::any_of(std::begin(kSubcommands), std::end(kSubcommands),
                                [&](const Subcommand& s) { return s.name == named; });

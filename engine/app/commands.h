@@ -70,12 +70,28 @@ struct RunOptions {
 struct RunSetup {
   LaunchRequest request;
   std::string notes;  // degradation lines and --verbose output, for stderr
+  // How request.env was built (build_environment): the plan cache stores these, not the
+  // host's variables.
+  bool clean_env = false;
+  EnvList env_overlay;
 };
 // Returns nullopt (with the reason in `err`) when the run must not start: exit 125.
 std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs,
                                     std::string& err);
-// Prints notes to `err` before the command starts; returns the exit status of the run.
-int cmd_run(const RunOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs, std::ostream& err);
+// `sandlock run` as the command line and the process give it, before anything is resolved.
+struct RunInvocation {
+  RunOptions options;  // options.profile as given; options.compile is built from the fields below
+  std::vector<std::string> policy_path_flags;
+  std::map<std::string, std::string> environment;
+  std::string cwd;
+  std::string shipped_policies;   // the compiled-in default
+  std::vector<std::string> args;  // argv[1..]: the plan cache's key
+  std::string engine_binary = "/proc/self/exe";  // whose identity a cache entry records
+};
+// Compiles the profile recording every input (plancache/facts.h), stores the plan in the
+// plan cache when it can be cached, prints the notes and runs the command; returns the exit
+// status of the run.
+int cmd_run(const RunInvocation& invocation, Kernel& kernel, std::ostream& err);
 
 struct ExplainOptions {
   std::string profile;

@@ -9,16 +9,6 @@ namespace sandlock {
 
 namespace fs = std::filesystem;
 
-std::map<std::string, std::string> environment_map(char** envp) {
-  std::map<std::string, std::string> env;
-  for (char** e = envp; e && *e; ++e) {
-    std::string kv(*e);
-    const auto eq = kv.find('=');
-    if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  return env;
-}
-
 CompileOptions make_compile_options(const std::vector<std::string>& policy_path_flags,
                                     const std::map<std::string, std::string>& env, const std::string& pwd,
                                     const std::string& shipped_policies) {
@@ -39,12 +29,12 @@ CompileOptions make_compile_options(const std::vector<std::string>& policy_path_
   return options;
 }
 
-std::string shipped_policies_dir(const std::string& compiled_in_default) {
+std::string shipped_policies_dir(const std::string& compiled_in_default, const PathTest& is_directory) {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const fs::path installed = exe.parent_path().parent_path() / "share" / "sandlock" / "policies";
-    if (fs::is_directory(installed, ec)) return installed.string();
+    if (is_directory(installed.string())) return installed.string();
   }
   return compiled_in_default;
 }
@@ -77,15 +67,15 @@ std::vector<std::string> expand_profile_paths(const std::vector<std::string>& pa
 
 namespace sandlock {
 
-std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options) {
-  std::error_code ec;
-  if (fs::is_regular_file(arg, ec)) return arg;
+std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options,
+                                     const PathTest& is_regular_file) {
+  if (is_regular_file(arg)) return arg;
   std::vector<std::string> dirs = options.policy_path;
   if (!options.shipped_policies.empty()) dirs.push_back(options.shipped_policies);
   for (const auto& dir : dirs)
     for (const char* ext : {"", ".yaml", ".yml", ".toml"}) {
       const fs::path candidate = fs::path(dir) / (arg + ext);
-      if (fs::is_regular_file(candidate, ec)) return candidate.string();
+      if (is_regular_file(candidate.string())) return candidate.string();
     }
   return arg;  // compile reports it as unreadable
 }

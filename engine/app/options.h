@@ -2,8 +2,12 @@
 // outcome of a command (its output and exit status), so cli/ only parses and prints.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "engine/apply/environment.h"
+#include "engine/util/disk.h"
 
 #include "engine/compile/graph.h"
 #include "engine/diag/render.h"
@@ -16,8 +20,6 @@ struct CommandResult {
   int exit_code = 0;
 };
 
-// Environment as a name → value map (from `environ`).
-std::map<std::string, std::string> environment_map(char** envp);
 
 // --policy-path flags, then SANDLOCK_POLICY_PATH (':'-separated), the working directory
 // for ${PWD}, and the shipped policies directory.
@@ -27,7 +29,10 @@ CompileOptions make_compile_options(const std::vector<std::string>& policy_path_
 
 // The shipped policies directory: next to the binary (../share/sandlock/policies) when
 // installed, else the source tree's policies/.
-std::string shipped_policies_dir(const std::string& compiled_in_default);
+// A question about a path (is it a directory, a regular file): the disk by default; the
+// run command asks through the plan cache's recorder instead.
+using PathTest = std::function<bool(const std::string&)>;
+std::string shipped_policies_dir(const std::string& compiled_in_default, const PathTest& is_directory = disk::is_directory);
 
 // Expands directories into every *.yaml, *.yml and *.toml beneath them, sorted (except
 // NAME.test.yaml sidecars of `sandlock test`).
@@ -38,5 +43,6 @@ std::vector<std::string> expand_profile_paths(const std::vector<std::string>& pa
 namespace sandlock {
 // `--profile FILE|NAME`: an existing file is used as is; otherwise NAME is looked up
 // (with .yaml, .yml, .toml) on the policy path and then the shipped policies.
-std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options);
+std::string resolve_profile_argument(const std::string& arg, const CompileOptions& options,
+                                     const PathTest& is_regular_file = disk::is_regular_file);
 }  // namespace sandlock

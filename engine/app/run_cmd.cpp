@@ -1,9 +1,13 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 #include <sstream>
 
 #include "engine/app/commands.h"
 #include "engine/apply/kernel.h"
+#include "engine/plancache/cached_run.h"
+#include "engine/plancache/store.h"
 #include "engine/util/text.h"
 
 namespace sandlock {
@@ -30,32 +34,21 @@ bool apply_overrides(const std::vector<ProtectionOverride>& overrides, LowerTarg
 
 namespace {
 
-using EnvList = std::vector<std::pair<std::string, std::string>>;
-
-void set_env(EnvList& env, const std::string& key, const std::string& value) {
-  auto it = std::find_if(env.begin(), env.end(), [&](const auto& kv) { return kv.first == key; });
-  if (it != env.end())
-    it->second = value;
-  else
-    env.emplace_back(key, value);
-}
-
 // clean_env: only what the profile lists (and --env); otherwise the host's environment
 // with the profile's and --env's variables on top.
-bool build_env(const RunOptions& options, const PolicyGraph& graph, EnvList& env, std::string& err) {
-  const bool clean = graph.program && graph.program->clean_env && graph.program->clean_env->value;
-  if (!clean)
-    for (const auto& [k, v] : options.compile.env.vars) env.emplace_back(k, v);
+bool build_env(const RunOptions& options, const PolicyGraph& graph, RunSetup& setup, std::string& err) {
+  setup.clean_env = graph.program && graph.program->clean_env && graph.program->clean_env->value;
   if (graph.program)
-    for (const auto& [k, v] : graph.program->env) set_env(env, k, v);
+    for (const auto& [k, v] : graph.program->env) setup.env_overlay.emplace_back(k, v);
   for (const auto& kv : options.env) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       err = "--env expects K=V, got '" + kv + "'";
       return false;
     }
-    set_env(env, kv.substr(0, eq), kv.substr(eq + 1));
+    setup.env_overlay.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
+  setup.request.env = build_environment(setup.clean_env, options.compile.env.vars, setup.env_overlay);
   return true;
 }
 
@@ -135,7 +128,7 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
     err = "sandlock: no command: give one after `--` or set program.exec in the profile\n";
     return std::nullopt;
   }
-  if (!build_env(options, graph, req.env, why)) {
+  if (!build_env(options, graph, setup, why)) {
     err = "sandlock: " + why + "\n";
     return std::nullopt;
   }
@@ -148,18 +141,94 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
   return setup;
 }
 
-int cmd_run(const RunOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs, std::ostream& err) {
+namespace {
+
+// The plan as a cache entry: what run_entry() launches, here and in the small launcher.
+std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunSetup& setup, const FactLog& log,
+                                    std::string& err) {
+  CachedRun entry;
+  const LaunchRequest& req = setup.request;
+  if (auto e = prepare_seccomp(req.plan.seccomp, entry.seccomp)) {
+    err = "sandlock: " + e->step + " failed: " + e->message + "; the command was not run\n";
+    return std::nullopt;
+  }
+  const RunArgs run = split_run_args(inv.args);
+  entry.key_args = run.key;
+  entry.cwd = inv.cwd;
+  entry.facts = log.facts();
+  if (run.command.empty()) entry.command = req.argv;
+  entry.clean_env = setup.clean_env;
+  entry.env_overlay = setup.env_overlay;
+  entry.workdir = req.cwd;
+  entry.limits = req.limits;
+  entry.timeout_seconds = req.timeout_seconds;
+  entry.verbose = req.verbose;
+  entry.landlock = req.plan.landlock;
+  entry.seccomp_rules = req.plan.seccomp.rules.size();
+  entry.notes = setup.notes;
+  return entry;
+}
+
+// Stores the entry unless the cache is off or the entry would not mean this run: the
+// small launcher takes the command from after the first `--`, so that must be what the
+// command line parser took too.
+void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& log, std::ostream& err) {
+  if (cache_mode(inv.environment) == CacheMode::Off || !log.consistent()) return;
+  const RunArgs run = split_run_args(inv.args);
+  if (!run.command.empty() && run.command != inv.options.command) return;
+  const auto dir = cache_directory(inv.environment);
+  const auto engine = identify_binary(inv.engine_binary);
+  if (!dir || !engine) return;
+  entry.engine = *engine;
+  std::string why;
+  if (!store_entry(*dir, entry_file_name(geteuid(), inv.cwd, run.key), encode_entry(entry), why) &&
+      inv.options.verbose)
+    err << "sandlock: plan not cached: " << why << "\n";
+}
+
+}  // namespace
+
+int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
+  // Every input is asked through the log, so the plan cache knows what the plan depends on.
+  FactLog log(inv.environment);
+  RunOptions options = inv.options;
+  log.ask(FactKind::Env, "SANDLOCK_POLICY_PATH");
+  const std::string shipped = shipped_policies_dir(
+      inv.shipped_policies, [&](const std::string& p) { return log.ask_bool(FactKind::Directory, p); });
+  options.compile = make_compile_options(inv.policy_path_flags, inv.environment, inv.cwd, shipped);
+  std::vector<std::string> looked_up;
+  options.compile.env.looked_up = &looked_up;
+  options.profile = resolve_profile_argument(options.profile, options.compile, [&](const std::string& p) {
+    return log.ask_bool(FactKind::RegularFile, p);
+  });
+  RecordingReader reader(log);
+  RecordingFsView fs(log);
   std::string why;
   auto setup = prepare_run(options, reader, kernel, fs, why);
   if (!setup) {
     err << why << std::flush;
     return kExitSandlockError;
   }
-  err << setup->notes << std::flush;
-  std::string launch_error;
-  const int status = launch(setup->request, launch_error);
-  if (!launch_error.empty()) err << "sandlock: " << launch_error << "\n" << std::flush;
-  return status;
+  for (const auto& name : looked_up)
+    if (name != "PWD") log.ask(FactKind::Env, name);  // ${PWD} is the working directory, part of the key
+  log.record(FactKind::LandlockAbi, "", std::to_string(kernel.landlock_abi()));
+
+  if (setup->request.plan.needs_supervisor) {
+    // Host names are resolved at every start, so such a plan is never cached.
+    err << setup->notes << std::flush;
+    std::string launch_error;
+    const int status = launch(setup->request, launch_error);
+    if (!launch_error.empty()) err << "sandlock: " << launch_error << "\n" << std::flush;
+    return status;
+  }
+  auto entry = make_entry(inv, *setup, log, why);
+  if (!entry) {
+    err << setup->notes << why << std::flush;
+    return kExitSandlockError;
+  }
+  store_in_cache(inv, *entry, log, err);
+  err << std::flush;
+  return run_entry(*entry, setup->request.argv, inv.environment);
 }
 
 }  // namespace sandlock

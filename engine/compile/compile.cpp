@@ -1,20 +1,11 @@
-#include <fstream>
-#include <sstream>
-
 #include "engine/compile/compose.h"
 #include "engine/compile/merge.h"
 #include "engine/parse/document.h"
+#include "engine/util/disk.h"
 
 namespace sandlock {
 
-std::optional<std::string> DiskSourceReader::read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return out.str();
-}
+std::optional<std::string> DiskSourceReader::read(const std::string& path) { return disk::read_file(path); }
 
 std::optional<std::string> MemorySourceReader::read(const std::string& path) {
   auto it = files.find(path);

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "engine/util/text.h"
-#include "engine/util/text.h"
 
 namespace sandlock {
 namespace {
@@ -15,6 +14,7 @@ std::nullopt_t fail(TextError& error, std::string code, std::string message, std
 }
 
 std::optional<std::string> lookup(const ExpandEnv& env, std::string_view name) {
+  if (env.looked_up) env.looked_up->emplace_back(name);
   if (name == "PWD") return env.pwd.empty() ? std::nullopt : std::optional<std::string>(env.pwd);
   const auto it = env.vars.find(std::string(name));
   if (it != env.vars.end()) return it->second;

@@ -127,6 +127,9 @@ struct Profile {
 struct ExpandEnv {
   std::map<std::string, std::string> vars;  // the process environment
   std::string pwd;                          // ${PWD}
+  // When set, every name looked up is appended (the plan cache records what a profile's
+  // meaning depended on).
+  std::vector<std::string>* looked_up = nullptr;
 };
 
 struct ValidateResult {

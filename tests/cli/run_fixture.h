@@ -30,21 +30,25 @@ class RunTest : public ::testing::Test {
     return dir_.write(name, "version: 1\nextends: [python3]\n" + body);
   }
 
+  // Each test has its own plan cache (plancache/store.h), so what one test leaves there
+  // cannot change another's run. `extra_env` adds variables (K=V).
   ProcessResult run(const std::string& profile_path, const std::vector<std::string>& command,
-                    const std::vector<std::string>& flags = {}) {
+                    const std::vector<std::string>& flags = {}, std::vector<std::string> extra_env = {}) {
     std::vector<std::string> args{"run", "--profile", profile_path};
     args.insert(args.end(), flags.begin(), flags.end());
     args.push_back("--");
     args.insert(args.end(), command.begin(), command.end());
-    return run_sandlock(args);
+    extra_env.push_back("SANDLOCK_CACHE_DIR=" + cache_dir());
+    return run_sandlock(args, extra_env);
   }
+  std::string cache_dir() const { return dir_.file("plan-cache"); }
 
   // Runs the probe op under the profile; returns its one-line answer ("ok", "errno 13").
   std::string probe(const std::string& profile_path, const std::vector<std::string>& op,
-                    const std::vector<std::string>& flags = {}) {
+                    const std::vector<std::string>& flags = {}, const std::vector<std::string>& extra_env = {}) {
     std::vector<std::string> cmd{kPython, "-c", probe_code_};
     cmd.insert(cmd.end(), op.begin(), op.end());
-    last_ = run(profile_path, cmd, flags);
+    last_ = run(profile_path, cmd, flags, extra_env);
     std::string out = last_.out;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;

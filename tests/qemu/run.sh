@@ -43,15 +43,18 @@ fi
 # The probe, static: the initramfs has no libc, and the same binary runs on both sides.
 cc -static -O2 -Wall -Wextra -Werror -o "$work/probe" "$here/probe.c"
 
-# The initramfs: busybox, sandlock with its shared libraries and loader, probe, cases.
+# The initramfs: busybox, sandlock (the launcher and the engine beside it) with their shared
+# libraries and loader, probe, cases.
+engine="$(dirname "$sandlock")/sandlock-engine"
 root="$work/initramfs"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,qemu}
 cp "$busybox" "$root/bin/busybox"
 install -m 0755 "$here/init.sh" "$root/init"
 strip -o "$root/qemu/sandlock" "$sandlock" 2>/dev/null || cp "$sandlock" "$root/qemu/sandlock"
+strip -o "$root/qemu/sandlock-engine" "$engine" 2>/dev/null || cp "$engine" "$root/qemu/sandlock-engine"
 cp "$work/probe" "$root/qemu/probe"
 cp "$here/cases.sh" "$root/qemu/cases.sh"
-for lib in $(ldd "$sandlock" | grep -o '/[^ ]*'); do
+for lib in $( (ldd "$sandlock" || true; ldd "$engine") | grep -o '/[^ ]*'); do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done

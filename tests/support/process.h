@@ -12,7 +12,8 @@ struct ProcessResult {
   std::string err;
 };
 
-// Runs argv (argv[0] is a path) with the current environment plus `extra_env` (K=V).
+// Runs argv (argv[0] is a path) with the current environment plus `extra_env` (K=V, which
+// replaces an inherited variable of the same name).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
 
 // Runs the built `sandlock` with `args`.

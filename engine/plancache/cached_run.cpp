@@ -1,0 +1,72 @@
+#include "engine/plancache/cached_run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "engine/apply/launch.h"
+#include "engine/plancache/store.h"
+#include "engine/util/disk.h"
+
+namespace sandlock {
+namespace {
+
+void write_stderr(const std::string& text) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = write(STDERR_FILENO, text.data() + done, text.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+CachedOutcome miss(std::string why) { return {false, 0, std::move(why)}; }
+
+}  // namespace
+
+RunArgs split_run_args(const std::vector<std::string>& args) {
+  RunArgs out;
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  out.key.assign(args.begin(), dashes);
+  if (dashes != args.end()) out.command.assign(dashes + 1, args.end());
+  return out;
+}
+
+int run_entry(const CachedRun& entry, const std::vector<std::string>& command,
+              const std::map<std::string, std::string>& host) {
+  PreparedLaunch launch;
+  launch.argv = command.empty() ? entry.command : command;
+  launch.env = build_environment(entry.clean_env, host, entry.env_overlay);
+  launch.cwd = entry.workdir;
+  launch.limits = entry.limits;
+  launch.landlock = entry.landlock;
+  launch.seccomp = entry.seccomp;
+  launch.seccomp_rules = entry.seccomp_rules;
+  launch.timeout_seconds = entry.timeout_seconds;
+  launch.verbose = entry.verbose;
+  write_stderr(entry.notes);
+  std::string error;
+  const int status = launch_prepared(launch, error);
+  if (!error.empty()) write_stderr("sandlock: " + error + "\n");
+  return status;
+}
+
+CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, const std::string& engine_path) {
+  const auto environment = environment_map(envp);
+  if (cache_mode(environment) == CacheMode::Off) return miss("the plan cache is off (SANDLOCK_PLAN_CACHE=off)");
+  const auto dir = cache_directory(environment);
+  if (!dir) return miss("no cache directory (set HOME, XDG_CACHE_HOME or SANDLOCK_CACHE_DIR)");
+  const RunArgs run = split_run_args(args);
+  const std::string cwd = disk::current_directory();
+  std::string why;
+  const auto bytes = load_entry(*dir, entry_file_name(geteuid(), cwd, run.key), why);
+  if (!bytes) return miss(why);
+  const auto entry = decode_entry(*bytes);
+  if (!entry) return miss("the entry is damaged or from another version");
+  if (entry->key_args != run.key || entry->cwd != cwd) return miss("the entry is for another command line");
+  if (identify_binary(engine_path) != entry->engine) return miss("the engine changed since the entry was made");
+  if (!facts_hold(entry->facts, environment, why)) return miss(why + " changed");
+  if (run.command.empty() && entry->command.empty()) return miss("the entry has no command");
+  return {true, run_entry(*entry, run.command, environment), {}};
+}
+
+}  // namespace sandlock

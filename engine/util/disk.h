@@ -1,0 +1,23 @@
+// The few questions sandlock asks the filesystem before a run, answered in one place: the
+// engine's readers (DiskSourceReader, DiskFsView) and the plan cache's re-checks of what a
+// cached plan was built from (engine/plancache/facts.h) must get the same answers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandlock::disk {
+
+// The whole file, or nullopt when it cannot be opened or read (a directory included).
+std::optional<std::string> read_file(const std::string& path);
+// Entry names of a directory, sorted, without "." and ".."; nullopt when it cannot be listed.
+std::optional<std::vector<std::string>> list_directory(const std::string& path);
+bool is_directory(const std::string& path);     // stat: follows symbolic links
+bool is_regular_file(const std::string& path);  // stat: follows symbolic links
+bool exists(const std::string& path);           // stat: follows symbolic links
+bool is_symlink(const std::string& path);       // lstat
+// The working directory, or "/" when it cannot be had.
+std::string current_directory();
+
+}  // namespace sandlock::disk
