@@ -181,9 +181,10 @@ void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& l
   if (!dir || !engine) return;
   entry.engine = *engine;
   std::string why;
-  if (!store_entry(*dir, entry_file_name(geteuid(), inv.cwd, run.key), encode_entry(entry), why) &&
-      inv.options.verbose)
-    err << "sandlock: plan not cached: " << why << "\n";
+  const std::string name = entry_file_name(geteuid(), inv.cwd, run.key);
+  const bool stored = store_entry(*dir, name, encode_entry(entry), why);
+  if (inv.options.verbose)
+    err << "sandlock: " << (stored ? "plan cached in " + *dir + "/" + name : "plan not cached: " + why) << "\n";
 }
 
 }  // namespace

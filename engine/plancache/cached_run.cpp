@@ -58,7 +58,8 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   const RunArgs run = split_run_args(args);
   const std::string cwd = disk::current_directory();
   std::string why;
-  const auto bytes = load_entry(*dir, entry_file_name(geteuid(), cwd, run.key), why);
+  const std::string name = entry_file_name(geteuid(), cwd, run.key);
+  const auto bytes = load_entry(*dir, name, why);
   if (!bytes) return miss(why);
   const auto entry = decode_entry(*bytes);
   if (!entry) return miss("the entry is damaged or from another version");
@@ -66,6 +67,7 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   if (identify_binary(engine_path) != entry->engine) return miss("the engine changed since the entry was made");
   if (!facts_hold(entry->facts, environment, why)) return miss(why + " changed");
   if (run.command.empty() && entry->command.empty()) return miss("the entry has no command");
+  if (entry->verbose) write_stderr("sandlock: plan from the plan cache: " + *dir + "/" + name + "\n");
   return {true, run_entry(*entry, run.command, environment), {}};
 }
 
