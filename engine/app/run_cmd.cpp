@@ -213,6 +213,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
   for (const auto& name : looked_up)
     if (name != "PWD") log.ask(FactKind::Env, name);  // ${PWD} is the working directory, part of the key
   log.record(FactKind::LandlockAbi, "", std::to_string(kernel.landlock_abi()));
+  log.ask(FactKind::Kernel, "");
 
   if (setup->request.plan.needs_supervisor) {
     // Host names are resolved at every start, so such a plan is never cached.

@@ -1,5 +1,7 @@
 #include "engine/plancache/facts.h"
 
+#include <sys/utsname.h>
+
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/util/disk.h"
 
@@ -28,6 +30,12 @@ std::vector<std::string> unlist(const std::string& text) {
   return names;
 }
 
+std::string kernel_identity() {
+  utsname u{};
+  if (uname(&u) != 0) return {};
+  return std::string(u.release) + " " + u.version;
+}
+
 int landlock_abi() {
   const int abi = sys::landlock_create_ruleset(nullptr, 0, uapi::kCreateRulesetVersion);
   return abi < 0 ? 0 : abi;
@@ -51,6 +59,7 @@ std::optional<std::string> observe(FactKind kind, const std::string& subject,
       return it == environment.end() ? std::nullopt : std::optional<std::string>(it->second);
     }
     case FactKind::LandlockAbi: return std::to_string(landlock_abi());
+    case FactKind::Kernel: return kernel_identity();
   }
   return std::nullopt;
 }
@@ -60,7 +69,7 @@ bool facts_hold(const std::vector<Fact>& facts, const std::map<std::string, std:
   for (const auto& f : facts)
     if (observe(f.kind, f.subject, environment) != f.value) {
       static constexpr const char* kNames[] = {"", "file", "regular file", "directory", "existence of",
-                                               "symlink", "listing of", "environment variable", "Landlock ABI"};
+                                               "symlink", "listing of", "environment variable", "Landlock ABI", "kernel"};
       changed = std::string(kNames[static_cast<std::size_t>(f.kind)]) + (f.subject.empty() ? "" : " ") + f.subject;
       return false;
     }

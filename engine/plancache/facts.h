@@ -28,8 +28,11 @@ enum class FactKind : std::uint8_t {
   Listing,       // subject: directory; value: the sorted names, each ended by '\0' (nullopt: unlistable)
   Env,           // subject: variable name; value: its value (nullopt: unset)
   LandlockAbi,   // subject: ""; value: the kernel's ABI, in decimal
+  // subject: ""; value: uname's release and version. libseccomp probes the running kernel
+  // (its API level picks actions and flags), so the BPF program is the kernel's too.
+  Kernel,
 };
-inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::LandlockAbi);
+inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::Kernel);
 
 struct Fact {
   FactKind kind = FactKind::FileText;

@@ -9,22 +9,13 @@
 namespace sandlock::testing {
 namespace {
 
-class RunFs : public RunTest {
+class RunFs : public TwoDirsTest {
  protected:
-  void SetUp() override {
-    RunTest::SetUp();
-    if (IsSkipped()) return;
-    a_ = dir_.path() + "/a";
-    b_ = dir_.path() + "/b";
-    dir_.write("a/f", "in a");
-    dir_.write("b/f", "in b");
-  }
   std::string yaml_list(const std::vector<std::string>& paths) {
     std::string s = "[";
     for (std::size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + std::string("\"") + paths[i] + "\"";
     return s + "]";
   }
-  std::string a_, b_;
 };
 
 TEST_F(RunFs, ReadInsideGrantWorksOutsideIsEacces) {

@@ -61,6 +61,20 @@ class RunTest : public ::testing::Test {
   ProcessResult last_;
 };
 
+// RunTest with two directories to grant or deny, a/ and b/, each holding a file f.
+class TwoDirsTest : public RunTest {
+ protected:
+  void SetUp() override {
+    RunTest::SetUp();
+    if (IsSkipped()) return;
+    a_ = dir_.path() + "/a";
+    b_ = dir_.path() + "/b";
+    dir_.write("a/f", "in a");
+    dir_.write("b/f", "in b");
+  }
+  std::string a_, b_;
+};
+
 // A TCP listener on 127.0.0.1 (or `ip`) at an ephemeral port; connections queue in the
 // backlog, so a connect succeeds without an accept loop.
 class Listener {
