@@ -22,11 +22,13 @@ void say(const std::string& text) {
   [[maybe_unused]] const auto n = write(STDERR_FILENO, text.data(), text.size());
 }
 
-// The engine sits next to this binary, wherever the two were built or installed.
+// The engine sits next to this binary, wherever the two were built or installed. Empty when
+// this binary's own path cannot be had (no /proc): then there is no safe guess — a bare name
+// would be looked up in the working directory.
 std::string engine_path() {
   char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "sandlock-engine";
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf);
+  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf) || buf[0] != '/') return {};
   std::string self(buf, static_cast<std::size_t>(n));
   return self.substr(0, self.rfind('/') + 1) + "sandlock-engine";
 }
@@ -34,8 +36,13 @@ std::string engine_path() {
 }  // namespace
 
 int main(int argc, char** argv, char** envp) {
+  const bool run = argc > 1 && std::strcmp(argv[1], "run") == 0;
   const std::string engine = engine_path();
-  if (argc > 1 && std::strcmp(argv[1], "run") == 0) {
+  if (engine.empty()) {
+    say("sandlock: cannot find the engine: /proc/self/exe is unreadable (is /proc mounted?)\n");
+    return run ? 125 : 2;
+  }
+  if (run) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     const auto outcome = sandlock::run_cached(args, envp, engine);
     if (outcome.ran) return outcome.status;
@@ -46,5 +53,5 @@ int main(int argc, char** argv, char** envp) {
   }
   execve(engine.c_str(), argv, envp);
   say("sandlock: cannot start the engine " + engine + ": " + std::strerror(errno) + "\n");
-  return argc > 1 && std::strcmp(argv[1], "run") == 0 ? 125 : 2;
+  return run ? 125 : 2;
 }

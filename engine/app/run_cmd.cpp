@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -174,12 +175,17 @@ std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunSetup& se
 // command line parser took too.
 void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& log, std::ostream& err) {
   if (cache_mode(inv.environment) == CacheMode::Off || !log.consistent()) return;
+  // Exactly what follows `--`, or nothing on either side (the profile's program): a command
+  // given without `--` is not cached, since the launcher would not see where it starts.
   const RunArgs run = split_run_args(inv.args);
-  if (!run.command.empty() && run.command != inv.options.command) return;
+  if (run.command != inv.options.command) return;
   const auto dir = cache_directory(inv.environment);
   const auto engine = identify_binary(inv.engine_binary);
-  if (!dir || !engine) return;
+  std::error_code ec;
+  const auto engine_path = std::filesystem::canonical(inv.engine_binary, ec);
+  if (!dir || !engine || ec) return;
   entry.engine = *engine;
+  entry.engine_path = engine_path.string();
   std::string why;
   const std::string name = entry_file_name(geteuid(), inv.cwd, run.key);
   const bool stored = store_entry(*dir, name, encode_entry(entry), why);
@@ -190,6 +196,7 @@ void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& l
 }  // namespace
 
 int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
+  std::error_code ec;
   // Every input is asked through the log, so the plan cache knows what the plan depends on.
   FactLog log(inv.environment);
   RunOptions options = inv.options;
@@ -214,6 +221,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
     if (name != "PWD") log.ask(FactKind::Env, name);  // ${PWD} is the working directory, part of the key
   log.record(FactKind::LandlockAbi, "", std::to_string(kernel.landlock_abi()));
   log.ask(FactKind::Kernel, "");
+  record_mapped_files(log, std::filesystem::canonical(inv.engine_binary, ec).string());
 
   if (setup->request.plan.needs_supervisor) {
     // Host names are resolved at every start, so such a plan is never cached.

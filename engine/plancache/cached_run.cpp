@@ -64,7 +64,8 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   const auto entry = decode_entry(*bytes);
   if (!entry) return miss("the entry is damaged or from another version");
   if (entry->key_args != run.key || entry->cwd != cwd) return miss("the entry is for another command line");
-  if (identify_binary(engine_path) != entry->engine) return miss("the engine changed since the entry was made");
+  if (entry->engine_path != engine_path || identify_binary(engine_path) != entry->engine)
+    return miss("the engine changed since the entry was made");
   if (!facts_hold(entry->facts, environment, why)) return miss(why + " changed");
   if (run.command.empty() && entry->command.empty()) return miss("the entry has no command");
   if (entry->verbose) write_stderr("sandlock: plan from the plan cache: " + *dir + "/" + name + "\n");

@@ -2,13 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstring>
 
 namespace sandlock {
 namespace {
 
 // "sandlock plan cache", format 1. A change to the layout below changes the version.
-constexpr std::string_view kMagic{"SLPLAN\x00\x01", 8};
+constexpr std::string_view kMagic{"SLPLAN\x00\x02", 8};
 
 class Writer {
  public:
@@ -135,7 +136,7 @@ std::optional<BinaryIdentity> identify_binary(const std::string& path) {
 }
 
 bool CachedRun::operator==(const CachedRun& o) const {
-  return engine == o.engine && key_args == o.key_args && cwd == o.cwd && facts == o.facts && command == o.command &&
+  return engine_path == o.engine_path && engine == o.engine && key_args == o.key_args && cwd == o.cwd && facts == o.facts && command == o.command &&
          clean_env == o.clean_env && env_overlay == o.env_overlay && workdir == o.workdir && limits == o.limits &&
          timeout_seconds == o.timeout_seconds && verbose == o.verbose && same_landlock(landlock, o.landlock) &&
          same_program(seccomp.program, o.seccomp.program) && seccomp.flags == o.seccomp.flags &&
@@ -145,6 +146,7 @@ bool CachedRun::operator==(const CachedRun& o) const {
 std::string encode_entry(const CachedRun& e) {
   Writer w;
   w.raw(kMagic);
+  w.str(e.engine_path);
   w.num(e.engine.device);
   w.num(e.engine.inode);
   w.num(e.engine.size);
@@ -209,6 +211,7 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
   Reader r(bytes);
   if (!r.expect(kMagic)) return std::nullopt;
   CachedRun e;
+  e.engine_path = r.str();
   e.engine.device = r.num<std::uint64_t>();
   e.engine.inode = r.num<std::uint64_t>();
   e.engine.size = r.num<std::uint64_t>();
@@ -237,8 +240,12 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
     std::string name = r.str();
     e.limits[name] = r.num<std::uint64_t>();
   }
-  if (r.flag()) e.timeout_seconds = r.num<double>();
-  else r.num<double>();
+  if (r.flag()) {
+    e.timeout_seconds = r.num<double>();
+    if (!std::isfinite(*e.timeout_seconds) || !(*e.timeout_seconds > 0)) return std::nullopt;
+  } else {
+    r.num<double>();
+  }
   e.verbose = r.flag();
   LandlockPlan& l = e.landlock;
   l.abi = r.num<std::int32_t>();
@@ -264,6 +271,7 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
   }
   e.seccomp.flags = r.num<std::uint32_t>();
   e.seccomp.program.resize(r.count(sizeof(sock_filter)));
+  if (e.seccomp.program.size() > BPF_MAXINSNS) return std::nullopt;
   for (auto& insn : e.seccomp.program) {
     insn.code = r.num<decltype(insn.code)>();
     insn.jt = r.num<decltype(insn.jt)>();

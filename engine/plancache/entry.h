@@ -28,6 +28,7 @@ struct BinaryIdentity {
 std::optional<BinaryIdentity> identify_binary(const std::string& path);
 
 struct CachedRun {
+  std::string engine_path;  // the engine that made it: its shipped policies are beside it
   BinaryIdentity engine;
   std::vector<std::string> key_args;  // the `run` options before `--` (command_line.h)
   std::string cwd;
@@ -50,7 +51,9 @@ struct CachedRun {
 
 std::string encode_entry(const CachedRun& entry);
 // nullopt for anything that is not exactly an entry of this format (truncated, trailing
-// bytes, counts past the end, unknown kinds): the cache then misses, never crashes.
+// bytes, counts past the end, unknown kinds) or that no engine makes (a BPF program longer
+// than the kernel takes, a timeout that is not a positive finite number): the cache then
+// misses, never crashes.
 std::optional<CachedRun> decode_entry(std::string_view bytes);
 
 }  // namespace sandlock

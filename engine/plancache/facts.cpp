@@ -1,6 +1,9 @@
 #include "engine/plancache/facts.h"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
+
+#include <algorithm>
 
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/util/disk.h"
@@ -36,6 +39,14 @@ std::string kernel_identity() {
   return std::string(u.release) + " " + u.version;
 }
 
+std::optional<std::string> file_identity(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ":" +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec);
+}
+
 int landlock_abi() {
   const int abi = sys::landlock_create_ruleset(nullptr, 0, uapi::kCreateRulesetVersion);
   return abi < 0 ? 0 : abi;
@@ -48,7 +59,13 @@ std::optional<std::string> bool_fact(bool b) { return std::string(b ? "1" : "0")
 std::optional<std::string> observe(FactKind kind, const std::string& subject,
                                    const std::map<std::string, std::string>& environment) {
   switch (kind) {
-    case FactKind::FileText: return disk::read_file(subject);
+    case FactKind::FileText: {
+      bool irregular = false;
+      auto text = disk::read_regular_file(subject, irregular);
+      // Never a recorded value: those come from regular files only (RecordingReader).
+      if (irregular) return std::string("\0sandlock: not a regular file\0", 30);
+      return text;
+    }
     case FactKind::RegularFile: return bool_fact(disk::is_regular_file(subject));
     case FactKind::Directory: return bool_fact(disk::is_directory(subject));
     case FactKind::Exists: return bool_fact(disk::exists(subject));
@@ -60,6 +77,7 @@ std::optional<std::string> observe(FactKind kind, const std::string& subject,
     }
     case FactKind::LandlockAbi: return std::to_string(landlock_abi());
     case FactKind::Kernel: return kernel_identity();
+    case FactKind::FileIdentity: return file_identity(subject);
   }
   return std::nullopt;
 }
@@ -69,7 +87,7 @@ bool facts_hold(const std::vector<Fact>& facts, const std::map<std::string, std:
   for (const auto& f : facts)
     if (observe(f.kind, f.subject, environment) != f.value) {
       static constexpr const char* kNames[] = {"", "file", "regular file", "directory", "existence of",
-                                               "symlink", "listing of", "environment variable", "Landlock ABI", "kernel"};
+                                               "symlink", "listing of", "environment variable", "Landlock ABI", "kernel", "file"};
       changed = std::string(kNames[static_cast<std::size_t>(f.kind)]) + (f.subject.empty() ? "" : " ") + f.subject;
       return false;
     }
@@ -88,6 +106,40 @@ void FactLog::record(FactKind kind, const std::string& subject, std::optional<st
     facts_.push_back({kind, subject, std::move(value)});
   else if (facts_[it->second].value != value)
     consistent_ = false;
+}
+
+void record_mapped_files(FactLog& log, const std::string& self) {
+  const auto maps = disk::read_file("/proc/self/maps");
+  if (!maps) {
+    log.mark_uncheckable();
+    return;
+  }
+  // "start-end perms offset dev inode   /path": the path is the rest after the inode.
+  std::size_t i = 0;
+  while (i < maps->size()) {
+    const std::size_t end = std::min(maps->find('\n', i), maps->size());
+    const std::string line = maps->substr(i, end - i);
+    i = end + 1;
+    const std::size_t slash = line.find(" /");
+    if (slash == std::string::npos) continue;
+    const std::string path = line.substr(slash + 1);
+    if (path.ends_with(" (deleted)"))
+      log.mark_uncheckable();  // replaced while running: what would be checked is not what ran
+    else if (path != self)
+      log.ask(FactKind::FileIdentity, path);
+  }
+}
+
+std::optional<std::string> RecordingReader::read(const std::string& path) {
+  bool irregular = false;
+  auto text = disk::read_regular_file(path, irregular);
+  if (!irregular) {
+    log_.record(FactKind::FileText, path, text);
+    return text;
+  }
+  // A pipe or a device can be read once, not checked again: read it, cache nothing.
+  log_.mark_uncheckable();
+  return disk::read_file(path);
 }
 
 std::optional<std::vector<std::string>> RecordingFsView::list(const std::string& dir) {

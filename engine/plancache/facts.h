@@ -20,7 +20,7 @@
 namespace sandlock {
 
 enum class FactKind : std::uint8_t {
-  FileText = 1,  // subject: path; value: its bytes (nullopt: unreadable)
+  FileText = 1,  // subject: path; value: its bytes (nullopt: unreadable); regular files only
   RegularFile,   // subject: path; value: "1" or "0"
   Directory,     // subject: path; value: "1" or "0"
   Exists,        // subject: path; value: "1" or "0"
@@ -31,8 +31,11 @@ enum class FactKind : std::uint8_t {
   // subject: ""; value: uname's release and version. libseccomp probes the running kernel
   // (its API level picks actions and flags), so the BPF program is the kernel's too.
   Kernel,
+  // subject: path; value: its stat identity (device, inode, size, times). For the shared
+  // objects the engine runs with: a libseccomp upgrade can change the BPF it emits.
+  FileIdentity,
 };
-inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::Kernel);
+inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::FileIdentity);
 
 struct Fact {
   FactKind kind = FactKind::FileText;
@@ -50,6 +53,11 @@ bool facts_hold(const std::vector<Fact>& facts, const std::map<std::string, std:
 
 std::optional<std::string> bool_fact(bool b);
 
+class FactLog;
+// Records a FileIdentity fact for every file mapped into this process but `self` (from
+// /proc/self/maps): the shared objects whose code computed the plan.
+void record_mapped_files(FactLog& log, const std::string& self);
+
 // The facts of one compilation, in the order first asked, each once.
 class FactLog {
  public:
@@ -60,8 +68,10 @@ class FactLog {
   void record(FactKind kind, const std::string& subject, std::optional<std::string> value);
   const std::vector<Fact>& facts() const { return facts_; }
   // False when one question got two different answers during the compilation (the disk
-  // changed under it): such a plan is not cached.
+  // changed under it), or an input cannot be checked again (a profile read from a pipe):
+  // such a plan is not cached.
   bool consistent() const { return consistent_; }
+  void mark_uncheckable() { consistent_ = false; }
 
  private:
   const std::map<std::string, std::string>& environment_;
@@ -74,7 +84,7 @@ class FactLog {
 class RecordingReader : public SourceReader {
  public:
   explicit RecordingReader(FactLog& log) : log_(log) {}
-  std::optional<std::string> read(const std::string& path) override { return log_.ask(FactKind::FileText, path); }
+  std::optional<std::string> read(const std::string& path) override;
 
  private:
   FactLog& log_;

@@ -33,7 +33,7 @@ bool private_to_us(const struct stat& st, std::string& why, const std::string& w
 }
 
 UniqueFd open_private_dir(const std::string& dir, std::string& why) {
-  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd) {
     why = "cannot open " + dir + ": " + std::strerror(errno);
     return fd;
@@ -57,8 +57,7 @@ CacheMode cache_mode(const std::map<std::string, std::string>& environment) {
 std::optional<std::string> cache_directory(const std::map<std::string, std::string>& environment) {
   // Only absolute paths: a relative one would name a different place in every directory.
   if (auto d = env_or_empty(environment, "SANDLOCK_CACHE_DIR"); d.starts_with('/')) return d;
-  if (auto d = env_or_empty(environment, "XDG_CACHE_HOME"); d.starts_with('/')) return d + "/sandlock";
-  if (auto d = env_or_empty(environment, "HOME"); d.starts_with('/')) return d + "/.cache/sandlock";
+  if (auto d = env_or_empty(environment, "HOME"); d.starts_with('/') && d != "/") return d + "/.sandlock/plan-cache";
   return std::nullopt;
 }
 
@@ -81,7 +80,8 @@ std::string entry_file_name(uid_t uid, const std::string& cwd, const std::vector
 std::optional<std::string> load_entry(const std::string& dir, const std::string& name, std::string& why) {
   const UniqueFd dir_fd = open_private_dir(dir, why);
   if (!dir_fd) return std::nullopt;
-  const UniqueFd fd(openat(dir_fd.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO put there must not hang us (it is refused below as not regular).
+  const UniqueFd fd(openat(dir_fd.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd) {
     why = errno == ENOENT ? "no entry" : errno_text("cannot open the entry");
     return std::nullopt;

@@ -1,10 +1,16 @@
 // Where plan cache entries live, and reading and writing them safely.
 //
-// The directory is $SANDLOCK_CACHE_DIR, else $XDG_CACHE_HOME/sandlock, else
-// $HOME/.cache/sandlock. A cached plan is trusted to confine, so it is used only from a
-// directory and a file owned by the user running sandlock that nobody else can write, and
-// never through a symbolic link; entries are written to a private temporary file and
-// renamed into place, so a reader sees a whole entry or none.
+// The directory is $SANDLOCK_CACHE_DIR, else $HOME/.sandlock/plan-cache. A cached plan is
+// trusted to confine, so it is used only from a directory and a file owned by the user
+// running sandlock that nobody else can write, and never through a symbolic link; entries
+// are written to a private temporary file and renamed into place, so a reader sees a whole
+// entry or none.
+//
+// Sandboxes run as the same user, so the place matters too: a sandbox that could write an
+// entry could weaken every later run. Not under ~/.cache (XDG), which profiles commonly
+// make writable for pip, npm and the like; directly under $HOME, a sandbox can reach it
+// only through write access to the home directory itself (or ~/.sandlock), which already
+// lets it edit the user's shell start-up files.
 #pragma once
 
 #include <sys/types.h>

@@ -12,21 +12,43 @@
 
 namespace sandlock::disk {
 
-std::optional<std::string> read_file(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+namespace {
+
+std::optional<std::string> read_all(int fd) {
   std::string text;
   char buf[16384];
   for (;;) {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      close(fd);
-      return std::nullopt;
-    }
+    if (n < 0) return std::nullopt;
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
   }
+  return text;
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  auto text = read_all(fd);
+  close(fd);
+  return text;
+}
+
+std::optional<std::string> read_regular_file(const std::string& path, bool& irregular) {
+  irregular = false;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::string> text;
+  if (fstat(fd, &st) != 0)
+    text = std::nullopt;
+  else if (!S_ISREG(st.st_mode))
+    irregular = !S_ISDIR(st.st_mode);  // a directory reads as unreadable, like read_file
+  else
+    text = read_all(fd);
   close(fd);
   return text;
 }

@@ -11,6 +11,9 @@ namespace sandlock::disk {
 
 // The whole file, or nullopt when it cannot be opened or read (a directory included).
 std::optional<std::string> read_file(const std::string& path);
+// The same for a regular file only: anything else (a pipe, a FIFO, a device) is not read at
+// all — it is opened without blocking and `irregular` is set.
+std::optional<std::string> read_regular_file(const std::string& path, bool& irregular);
 // Entry names of a directory, sorted, without "." and ".."; nullopt when it cannot be listed.
 std::optional<std::vector<std::string>> list_directory(const std::string& path);
 bool is_directory(const std::string& path);     // stat: follows symbolic links

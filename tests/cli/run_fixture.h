@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,9 @@ class RunTest : public ::testing::Test {
     args.insert(args.end(), flags.begin(), flags.end());
     args.push_back("--");
     args.insert(args.end(), command.begin(), command.end());
-    extra_env.push_back("SANDLOCK_CACHE_DIR=" + cache_dir());
+    const bool own_cache = std::any_of(extra_env.begin(), extra_env.end(),
+                                       [](const std::string& kv) { return kv.starts_with("SANDLOCK_CACHE_DIR="); });
+    if (!own_cache) extra_env.push_back("SANDLOCK_CACHE_DIR=" + cache_dir());
     return run_sandlock(args, extra_env);
   }
   std::string cache_dir() const { return dir_.file("plan-cache"); }

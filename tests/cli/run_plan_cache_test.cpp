@@ -136,13 +136,14 @@ TEST_F(RunCached, EditingTheProfileOrABaseSendsTheRunBackToTheEngine) {
   probe(p, {"read", a_ + "/f"}, flags, kRequire);
   expect_refused_by_cache("after editing the base");
   EXPECT_EQ(probe(p, {"read", a_ + "/f"}, flags), "errno 13") << last().err;
-  // A base that appears earlier on the search path is a change too (the miss was recorded).
-  dir_.write("first/mine.yaml", "version: 1\nextends: [python3]\nfilesystem: {read: [" + a_ + "]}\n");
+  // A base that appears earlier on the search path is a change too: the miss was recorded.
   const std::vector<std::string> both{"--policy-path", dir_.path() + "/first", "--policy-path", bases};
-  EXPECT_EQ(probe(p, {"read", a_ + "/f"}, both), "ok") << last().err;
-  fs::remove(dir_.path() + "/first/mine.yaml");
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}, both), "errno 13") << last().err;
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}, both, kRequire), "errno 13") << last().err;
+  dir_.write("first/mine.yaml", "version: 1\nextends: [python3]\nfilesystem: {read: [" + a_ + "]}\n");
   probe(p, {"read", a_ + "/f"}, both, kRequire);
-  expect_refused_by_cache("after removing the base found first");
+  expect_refused_by_cache("after a base appeared earlier on the search path");
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}, both), "ok") << last().err;
 }
 
 TEST_F(RunCached, EnvironmentVariablesTheProfileExpandsAreChecked) {
@@ -221,6 +222,43 @@ TEST_F(RunCached, NothingIsCachedWhenOffOrForTheSupervisor) {
   EXPECT_EQ(entries(), 0U);
   EXPECT_EQ(run(p, {"/bin/true"}).exit_code, 0);
   EXPECT_EQ(entries(), 1U);  // the control: the same run with the cache on is cached
+}
+
+TEST_F(RunCached, TheHostEnvironmentIsReadAtEachRun) {
+  const auto p = shell_profile("program: {clean_env: false}\n");
+  const std::vector<std::string> echo{"/bin/sh", "-c", "echo $FOO"};
+  EXPECT_EQ(run(p, echo, {}, {"FOO=first"}).out, "first\n") << last().err;
+  const auto cached = run(p, echo, {}, {"FOO=second", kRequire[0]});
+  EXPECT_EQ(cached.exit_code, 0) << cached.err;
+  EXPECT_EQ(cached.out, "second\n");
+}
+
+TEST_F(RunCached, ACommandWithoutDoubleDashIsNotCached) {
+  // The launcher takes the command from after `--`; without one it cannot tell where the
+  // command starts, so such a run always goes to the engine.
+  const auto p = shell_profile("");
+  auto r = run_sandlock({"run", "--profile", p, "/bin/true"}, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(entries(), 0U);
+  r = run_sandlock({"run", "--profile", p, "--", "/bin/true"}, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(entries(), 1U);  // the control
+}
+
+TEST_F(RunCached, ASandboxThatMayWriteTheUsualCachesCannotWriteThePlanCache) {
+  // The default place is $HOME/.sandlock/plan-cache, outside ~/.cache, which profiles often
+  // make writable: a sandbox that could write an entry could weaken every later run.
+  const std::string home = dir_.path() + "/home";
+  dir_.write("home/.cache/keep", "");
+  const auto p = profile("filesystem: {write: [" + home + "/.cache]}\n");
+  const std::vector<std::string> env{"HOME=" + home, "SANDLOCK_CACHE_DIR="};
+  EXPECT_EQ(probe(p, {"create", home + "/.cache/mine"}, {}, env), "ok") << last().err;  // the control
+  const std::string cache = home + "/.sandlock/plan-cache";
+  ASSERT_TRUE(fs::is_directory(cache));
+  ASSERT_FALSE(fs::is_empty(cache));
+  EXPECT_EQ(probe(p, {"create", cache + "/forged.plan"}, {}, env), "errno 13") << last().err;
+  EXPECT_EQ(probe(p, {"mkdir", home + "/.sandlock2"}, {}, env), "errno 13") << last().err;
+  EXPECT_FALSE(fs::exists(cache + "/forged.plan"));
 }
 
 TEST(Launcher, WithoutItsEngineItSaysSo) {

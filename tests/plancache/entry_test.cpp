@@ -12,6 +12,7 @@ namespace {
 
 CachedRun sample() {
   CachedRun e;
+  e.engine_path = "/usr/bin/sandlock-engine";
   e.engine = {1, 2, 3, 4, 5};
   e.key_args = {"run", "--profile", "p.yaml", "--abi", "3"};
   e.cwd = "/srv";
@@ -64,9 +65,21 @@ TEST(PlanCacheEntry, EveryTruncationAndExtensionIsRefused) {
   EXPECT_FALSE(decode_entry(bytes + '\0'));
 }
 
+TEST(PlanCacheEntry, WhatNoEngineMakesIsRefused) {
+  CachedRun e = sample();
+  ASSERT_TRUE(decode_entry(encode_entry(e)));  // the control
+  e.seccomp.program.resize(BPF_MAXINSNS + 1);
+  EXPECT_FALSE(decode_entry(encode_entry(e)));
+  for (const double t : {0.0, -1.0, 1.0 / 0.0, 0.0 / 0.0}) {
+    e = sample();
+    e.timeout_seconds = t;
+    EXPECT_FALSE(decode_entry(encode_entry(e))) << t;
+  }
+}
+
 TEST(PlanCacheEntry, AnotherFormatVersionIsRefused) {
   std::string bytes = encode_entry(sample());
-  bytes[7] = 2;
+  bytes[7] = 1;
   EXPECT_FALSE(decode_entry(bytes));
 }
 
@@ -83,6 +96,9 @@ TEST(PlanCacheEntry, MutatedBytesNeverCrash) {
   });
   EXPECT_TRUE(ok);
   EXPECT_TRUE(rc::check("decode survives random bytes", [](const std::string& s) { decode_entry(s); }));
+  // Past the magic too, where the counts and lengths are read.
+  EXPECT_TRUE(rc::check("decode survives random bytes after the magic",
+                        [&](const std::string& s) { decode_entry(bytes.substr(0, 8) + s); }));
 }
 
 TEST(PlanCacheEntry, RandomEntriesRoundTrip) {

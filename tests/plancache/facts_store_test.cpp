@@ -76,12 +76,45 @@ TEST(PlanCacheFacts, TwoAnswersToOneQuestionMakeTheLogInconsistent) {
   EXPECT_FALSE(log.consistent());
 }
 
+TEST(PlanCacheFacts, APipeOrFifoIsReadOnceAndNeverCached) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "version: 1\n", 11), 11);
+  close(fds[1]);
+  FactLog log({});
+  RecordingReader reader(log);
+  EXPECT_EQ(reader.read("/proc/self/fd/" + std::to_string(fds[0])), "version: 1\n");  // still read
+  close(fds[0]);
+  EXPECT_FALSE(log.consistent());  // but nothing built from it is cached
+  // The launcher's check of a FIFO neither blocks nor matches anything recorded.
+  TempDir dir;
+  ASSERT_EQ(mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  const auto seen = observe(FactKind::FileText, dir.file("fifo"), {});
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->find("not a regular file"), 11U);  // "\0sandlock: not a regular file\0"
+  FactLog control({});
+  RecordingReader plain(control);
+  plain.read(dir.write("p.yaml", "version: 1\n"));
+  EXPECT_TRUE(control.consistent());
+}
+
+TEST(PlanCacheFacts, SharedObjectsOfTheEngineAreFacts) {
+  FactLog log({});
+  record_mapped_files(log, "/nonexistent/self");
+  bool libc = false;
+  for (const auto& f : log.facts()) libc = libc || (f.kind == FactKind::FileIdentity && f.subject.find("libc.so") != std::string::npos);
+  EXPECT_TRUE(libc);  // this test binary is dynamically linked against libc
+  std::string changed;
+  EXPECT_TRUE(facts_hold(log.facts(), {}, changed)) << changed;
+}
+
 TEST(PlanCacheStore, WhereEntriesLive) {
-  EXPECT_EQ(cache_directory({{"SANDLOCK_CACHE_DIR", "/c"}, {"XDG_CACHE_HOME", "/x"}, {"HOME", "/h"}}), "/c");
-  EXPECT_EQ(cache_directory({{"XDG_CACHE_HOME", "/x"}, {"HOME", "/h"}}), "/x/sandlock");
-  EXPECT_EQ(cache_directory({{"HOME", "/h"}}), "/h/.cache/sandlock");
-  EXPECT_EQ(cache_directory({{"SANDLOCK_CACHE_DIR", "relative"}, {"HOME", "/h"}}), "/h/.cache/sandlock");
+  EXPECT_EQ(cache_directory({{"SANDLOCK_CACHE_DIR", "/c"}, {"HOME", "/h"}}), "/c");
+  // Never under ~/.cache, which profiles often make writable (store.h).
+  EXPECT_EQ(cache_directory({{"XDG_CACHE_HOME", "/x"}, {"HOME", "/h"}}), "/h/.sandlock/plan-cache");
+  EXPECT_EQ(cache_directory({{"SANDLOCK_CACHE_DIR", "relative"}, {"HOME", "/h"}}), "/h/.sandlock/plan-cache");
   EXPECT_FALSE(cache_directory({}));
+  EXPECT_FALSE(cache_directory({{"HOME", "/"}}));
   EXPECT_EQ(cache_mode({{"SANDLOCK_PLAN_CACHE", "off"}}), CacheMode::Off);
   EXPECT_EQ(cache_mode({{"SANDLOCK_PLAN_CACHE", "require"}}), CacheMode::Require);
   EXPECT_EQ(cache_mode({}), CacheMode::On);
