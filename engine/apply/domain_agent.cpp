@@ -3,6 +3,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,13 +54,23 @@ bool load_agent_filter() {
   if (!ctx) return false;
   bool ok = true;
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
-                           "exit", "exit_group", "rt_sigreturn", "restart_syscall"}) {
+                           "exit", "exit_group", "rt_sigreturn", "restart_syscall",
+                           // Harmless (its own signal stack); sanitizer runtimes call it.
+                           "sigaltstack"}) {
     const int nr = seccomp_syscall_resolve_name(name);
     ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
   }
   ok = ok && seccomp_load(ctx) == 0;
   seccomp_release(ctx);
   return ok;
+}
+
+// The helper leaves with a bare exit_group, from a function not marked noreturn: ASan puts
+// __asan_handle_no_return (which calls sigaltstack) before every noreturn call such as
+// _exit, and with sigaltstack refused it aborted, could not report (mmap refused) and spun
+// on a futex forever, long after its sandbox was gone.
+void leave(int status) {
+  for (;;) syscall(SYS_exit_group, status);
 }
 
 // Puts the helper's own descriptors where the caller's SCM_RIGHTS numbers were, in order.
@@ -121,14 +132,14 @@ void run_domain_agent(int channel) {
   // A send to a closed stream reports EPIPE to the caller instead of killing the helper.
   signal(SIGPIPE, SIG_IGN);
   // Nothing but the channel: not the report socket, not the sandbox's stdio.
-  if (channel != 3 && dup2(channel, 3) != 3) _exit(1);
+  if (channel != 3 && dup2(channel, 3) != 3) return leave(1);
   channel = 3;
   close_range(0, 2, 0);
   close_range(4, ~0U, 0);
   std::vector<std::max_align_t> packet_storage(kMaxPacket / sizeof(std::max_align_t) + 1);
   const std::span<char> packet(reinterpret_cast<char*>(packet_storage.data()), kMaxPacket);
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
-  if (!load_agent_filter()) _exit(1);  // the supervisor then fails every call it would send
+  if (!load_agent_filter()) return leave(1);  // the supervisor then fails every call it would send
   for (;;) {
     iovec iov{packet.data(), packet.size()};
     msghdr m{};
@@ -138,7 +149,7 @@ void run_domain_agent(int channel) {
     m.msg_controllen = control.size();
     const ssize_t n = recvmsg(channel, &m, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(0);  // the supervisor is gone
+    if (n <= 0) return leave(0);  // the supervisor is gone
     int fds[kMaxChannelFds];
     std::size_t nfds = 0;
     for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {

@@ -24,7 +24,7 @@ namespace sandlock {
 
 // Helper side: serves requests on `channel` until the supervisor closes it. Runs in the
 // forked helper; keeps no other descriptor, is not dumpable, loads its own small filter.
-[[noreturn]] void run_domain_agent(int channel);
+void run_domain_agent(int channel);  // never returns (not marked noreturn: see leave() in the .cpp)
 
 enum class AgentOp : std::uint32_t { Connect = 1, Bind = 2, Send = 3 };
 

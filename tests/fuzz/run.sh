@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, ASan and UBSan (in build-fuzz) and fuzzes
-# TARGET (fuzz_parse: the readers; fuzz_compile: parse+validate+compile+lower) for N
+# TARGET (fuzz_parse: the readers; fuzz_compile: parse+validate+compile+lower;
+# fuzz_plan_entry: the plan cache's entry decoder) for N
 # seconds (default 60), seeded from policies/ and tests/parse/corpus/.
 # Findings (crash-*, leak-*, timeout-*) land in build-fuzz/findings/.
 #   tests/fuzz/run.sh [seconds] [target] [extra libFuzzer flags...]
