@@ -100,9 +100,9 @@ void merge_limits_and_program(PolicyGraph& g, const std::vector<LoadedProfile>& 
       out.exec = p.exec;
       out.args = p.args;  // args belong to the exec that names them
     }
-    for (const auto& [k, v] : p.env) {
-      auto it = std::find_if(out.env.begin(), out.env.end(), [&](const auto& kv) { return kv.first == k; });
-      if (it != out.env.end()) it->second = v; else out.env.emplace_back(k, v);
+    for (const auto& var : p.env) {
+      auto it = std::find_if(out.env.begin(), out.env.end(), [&](const auto& kv) { return kv.first == var.first; });
+      if (it != out.env.end()) it->second = var.second; else out.env.push_back(var);
     }
     if (p.clean_env) out.clean_env = p.clean_env;
     if (p.cwd) out.cwd = p.cwd;

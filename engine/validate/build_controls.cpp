@@ -97,7 +97,9 @@ void ProfileBuilder::protections(const Node& prot, Profile& p) {
 }
 
 void ProfileBuilder::syscalls(const Node& sys, Profile& p) {
-  for (const auto& [key, out] : {std::pair{"deny", &p.syscalls_deny}, std::pair{"allow", &p.syscalls_allow}}) {
+  for (const auto& entry : {std::pair{"deny", &p.syscalls_deny}, std::pair{"allow", &p.syscalls_allow}}) {
+    const char* key = entry.first;
+    auto* out = entry.second;  // not a structured binding: clang 14 cannot capture one in a lambda
     each_string(sys.find(key), key_path_child("syscalls", key), [&](const Node& item, const std::string& path) {
       const std::string& name = item.text;
       if (starts_with(name, "@")) {
