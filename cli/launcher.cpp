@@ -15,12 +15,11 @@
 
 #include "engine/plancache/cached_run.h"
 #include "engine/plancache/store.h"
+#include "engine/util/disk.h"
 
 namespace {
 
-void say(const std::string& text) {
-  [[maybe_unused]] const auto n = write(STDERR_FILENO, text.data(), text.size());
-}
+void say(const std::string& text) { sandlock::disk::write_all(STDERR_FILENO, text); }
 
 // The engine sits next to this binary, wherever the two were built or installed. Empty when
 // this binary's own path cannot be had (no /proc): then there is no safe guess — a bare name

@@ -145,27 +145,20 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
 namespace {
 
 // The plan as a cache entry: what run_entry() launches, here and in the small launcher.
-std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunSetup& setup, const FactLog& log,
-                                    std::string& err) {
+std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunArgs& run, const RunSetup& setup,
+                                    const FactLog& log, std::string& err) {
   CachedRun entry;
-  const LaunchRequest& req = setup.request;
-  if (auto e = prepare_seccomp(req.plan.seccomp, entry.seccomp)) {
+  if (auto e = prepare_launch(setup.request, entry.launch)) {
     err = "sandlock: " + e->step + " failed: " + e->message + "; the command was not run\n";
     return std::nullopt;
   }
-  const RunArgs run = split_run_args(inv.args);
+  entry.launch.env.clear();  // built at each run from the host's and these two
+  entry.clean_env = setup.clean_env;
+  entry.env_overlay = setup.env_overlay;
+  if (!run.command.empty()) entry.launch.argv.clear();  // the launcher takes it from after `--`
   entry.key_args = run.key;
   entry.cwd = inv.cwd;
   entry.facts = log.facts();
-  if (run.command.empty()) entry.command = req.argv;
-  entry.clean_env = setup.clean_env;
-  entry.env_overlay = setup.env_overlay;
-  entry.workdir = req.cwd;
-  entry.limits = req.limits;
-  entry.timeout_seconds = req.timeout_seconds;
-  entry.verbose = req.verbose;
-  entry.landlock = req.plan.landlock;
-  entry.seccomp_rules = req.plan.seccomp.rules.size();
   entry.notes = setup.notes;
   return entry;
 }
@@ -173,19 +166,16 @@ std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunSetup& se
 // Stores the entry unless the cache is off or the entry would not mean this run: the
 // small launcher takes the command from after the first `--`, so that must be what the
 // command line parser took too.
-void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& log, std::ostream& err) {
+void store_in_cache(const RunInvocation& inv, const RunArgs& run, const std::string& engine_path, CachedRun& entry,
+                    const FactLog& log, std::ostream& err) {
   if (cache_mode(inv.environment) == CacheMode::Off || !log.consistent()) return;
   // Exactly what follows `--`, or nothing on either side (the profile's program): a command
   // given without `--` is not cached, since the launcher would not see where it starts.
-  const RunArgs run = split_run_args(inv.args);
   if (run.command != inv.options.command) return;
   const auto dir = cache_directory(inv.environment);
-  const auto engine = identify_binary(inv.engine_binary);
-  std::error_code ec;
-  const auto engine_path = std::filesystem::canonical(inv.engine_binary, ec);
-  if (!dir || !engine || ec) return;
-  entry.engine = *engine;
-  entry.engine_path = engine_path.string();
+  entry.engine_path = engine_path;
+  entry.engine_identity = observe(FactKind::FileIdentity, engine_path, inv.environment);
+  if (!dir || engine_path.empty() || !entry.engine_identity) return;
   std::string why;
   const std::string name = entry_file_name(geteuid(), inv.cwd, run.key);
   const bool stored = store_entry(*dir, name, encode_entry(entry), why);
@@ -197,6 +187,7 @@ void store_in_cache(const RunInvocation& inv, CachedRun& entry, const FactLog& l
 
 int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
   std::error_code ec;
+  const std::string engine_path = std::filesystem::canonical(inv.engine_binary, ec).string();
   // Every input is asked through the log, so the plan cache knows what the plan depends on.
   FactLog log(inv.environment);
   RunOptions options = inv.options;
@@ -221,7 +212,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
     if (name != "PWD") log.ask(FactKind::Env, name);  // ${PWD} is the working directory, part of the key
   log.record(FactKind::LandlockAbi, "", std::to_string(kernel.landlock_abi()));
   log.ask(FactKind::Kernel, "");
-  record_mapped_files(log, std::filesystem::canonical(inv.engine_binary, ec).string());
+  record_mapped_files(log, engine_path);  // the engine's own identity is checked on its own
 
   if (setup->request.plan.needs_supervisor) {
     // Host names are resolved at every start, so such a plan is never cached.
@@ -231,14 +222,15 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
     if (!launch_error.empty()) err << "sandlock: " << launch_error << "\n" << std::flush;
     return status;
   }
-  auto entry = make_entry(inv, *setup, log, why);
+  const RunArgs run = split_run_args(inv.args);
+  auto entry = make_entry(inv, run, *setup, log, why);
   if (!entry) {
     err << setup->notes << why << std::flush;
     return kExitSandlockError;
   }
-  store_in_cache(inv, *entry, log, err);
+  store_in_cache(inv, run, engine_path, *entry, log, err);
   err << std::flush;
-  return run_entry(*entry, setup->request.argv, inv.environment);
+  return run_entry(std::move(*entry), setup->request.argv, inv.environment);
 }
 
 }  // namespace sandlock

@@ -20,6 +20,7 @@
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
 #include "engine/apply/unique_fd.h"
+#include "engine/util/disk.h"
 
 namespace sandlock {
 namespace {
@@ -58,15 +59,7 @@ class SignalCatcher {
 
 // Progress notes (--verbose) go straight to stderr: the launcher of cached plans keeps
 // iostreams (and their start-up cost) out of its binary.
-void note(const std::string& text) {
-  std::string line = "sandlock: " + text + "\n";
-  for (std::size_t done = 0; done < line.size();) {
-    const ssize_t n = write(STDERR_FILENO, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
+void note(const std::string& text) { disk::write_all(STDERR_FILENO, "sandlock: " + text + "\n"); }
 
 std::string validate_request(const PreparedLaunch& r) {
   if (r.argv.empty()) return "no command to run";

@@ -79,5 +79,7 @@ int launch_prepared(const PreparedLaunch& launch, std::string& error_out);
 // Builds the seccomp program of `plan` (libseccomp) into `out`: the part of launch() that
 // launch_prepared() does not do. Fails with the step and the reason.
 std::optional<ConfineError> prepare_seccomp(const SeccompPlan& plan, PreparedSeccomp& out);
+// The whole request as launch_prepared() takes it (the seccomp program built; no supervision).
+std::optional<ConfineError> prepare_launch(const LaunchRequest& request, PreparedLaunch& out);
 
 }  // namespace sandlock

@@ -7,6 +7,20 @@
 
 namespace sandlock {
 
+std::optional<ConfineError> prepare_launch(const LaunchRequest& request, PreparedLaunch& out) {
+  out = PreparedLaunch{};
+  if (auto e = prepare_seccomp(request.plan.seccomp, out.seccomp)) return e;
+  out.argv = request.argv;
+  out.env = request.env;
+  out.cwd = request.cwd;
+  out.limits = request.limits;
+  out.landlock = request.plan.landlock;
+  out.seccomp_rules = request.plan.seccomp.rules.size();
+  out.timeout_seconds = request.timeout_seconds;
+  out.verbose = request.verbose;
+  return std::nullopt;
+}
+
 int launch(const LaunchRequest& request, std::string& error_out) {
   error_out.clear();
   auto fail = [&](const std::string& message) {
@@ -16,17 +30,9 @@ int launch(const LaunchRequest& request, std::string& error_out) {
   if (request.plan.needs_supervisor && !request.destinations)
     return fail("this profile needs the network supervisor, but no resolved destination policy was given");
   PreparedLaunch prepared;
-  if (auto e = prepare_seccomp(request.plan.seccomp, prepared.seccomp)) return fail(e->step + " failed: " + e->message);
+  if (auto e = prepare_launch(request, prepared)) return fail(e->step + " failed: " + e->message);
   std::optional<NetworkSupervision> supervision;
   if (request.plan.needs_supervisor) prepared.supervision = &supervision.emplace(request.destinations);
-  prepared.argv = request.argv;
-  prepared.env = request.env;
-  prepared.cwd = request.cwd;
-  prepared.limits = request.limits;
-  prepared.landlock = request.plan.landlock;
-  prepared.seccomp_rules = request.plan.seccomp.rules.size();
-  prepared.timeout_seconds = request.timeout_seconds;
-  prepared.verbose = request.verbose;
   return launch_prepared(prepared, error_out);
 }
 

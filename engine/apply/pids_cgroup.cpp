@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/util/disk.h"
+
 namespace sandlock {
 namespace {
 
@@ -36,22 +38,8 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   return out;
 }
 
-// The whole of a (small, procfs or cgroupfs) file; empty when it cannot be read. Plain
-// read(2): the launcher of cached plans keeps iostreams out of its binary.
-std::string read_text(const std::string& path) {
-  std::string text;
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return text;
-}
+// The whole of a (small, procfs or cgroupfs) file; empty when it cannot be read.
+std::string read_text(const std::string& path) { return disk::read_file(path).value_or(""); }
 
 bool has_option(std::string_view options, std::string_view want) {
   for (const auto opt : split(options, ','))

@@ -11,13 +11,7 @@
 namespace sandlock {
 namespace {
 
-void write_stderr(const std::string& text) {
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = write(STDERR_FILENO, text.data() + done, text.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
+void write_stderr(const std::string& text) { disk::write_all(STDERR_FILENO, text); }
 
 CachedOutcome miss(std::string why) { return {false, 0, std::move(why)}; }
 
@@ -31,18 +25,11 @@ RunArgs split_run_args(const std::vector<std::string>& args) {
   return out;
 }
 
-int run_entry(const CachedRun& entry, const std::vector<std::string>& command,
+int run_entry(CachedRun entry, const std::vector<std::string>& command,
               const std::map<std::string, std::string>& host) {
-  PreparedLaunch launch;
-  launch.argv = command.empty() ? entry.command : command;
+  PreparedLaunch& launch = entry.launch;
+  if (!command.empty()) launch.argv = command;
   launch.env = build_environment(entry.clean_env, host, entry.env_overlay);
-  launch.cwd = entry.workdir;
-  launch.limits = entry.limits;
-  launch.landlock = entry.landlock;
-  launch.seccomp = entry.seccomp;
-  launch.seccomp_rules = entry.seccomp_rules;
-  launch.timeout_seconds = entry.timeout_seconds;
-  launch.verbose = entry.verbose;
   write_stderr(entry.notes);
   std::string error;
   const int status = launch_prepared(launch, error);
@@ -64,12 +51,13 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   const auto entry = decode_entry(*bytes);
   if (!entry) return miss("the entry is damaged or from another version");
   if (entry->key_args != run.key || entry->cwd != cwd) return miss("the entry is for another command line");
-  if (entry->engine_path != engine_path || identify_binary(engine_path) != entry->engine)
+  if (entry->engine_path != engine_path ||
+      observe(FactKind::FileIdentity, engine_path, environment) != entry->engine_identity)
     return miss("the engine changed since the entry was made");
   if (!facts_hold(entry->facts, environment, why)) return miss(why + " changed");
-  if (run.command.empty() && entry->command.empty()) return miss("the entry has no command");
-  if (entry->verbose) write_stderr("sandlock: plan from the plan cache: " + *dir + "/" + name + "\n");
-  return {true, run_entry(*entry, run.command, environment), {}};
+  if (run.command.empty() && entry->launch.argv.empty()) return miss("the entry has no command");
+  if (entry->launch.verbose) write_stderr("sandlock: plan from the plan cache: " + *dir + "/" + name + "\n");
+  return {true, run_entry(std::move(*entry), run.command, environment), {}};
 }
 
 }  // namespace sandlock

@@ -20,7 +20,7 @@ RunArgs split_run_args(const std::vector<std::string>& args);
 
 // Prints the entry's notes, then launches its plan with `command` (or the entry's own when
 // empty) in an environment built from `host`. Returns the run's exit status.
-int run_entry(const CachedRun& entry, const std::vector<std::string>& command,
+int run_entry(CachedRun entry, const std::vector<std::string>& command,
               const std::map<std::string, std::string>& host);
 
 struct CachedOutcome {

@@ -1,6 +1,5 @@
 #include "engine/plancache/entry.h"
 
-#include <sys/stat.h>
 
 #include <cmath>
 #include <cstring>
@@ -9,7 +8,7 @@ namespace sandlock {
 namespace {
 
 // "sandlock plan cache", format 1. A change to the layout below changes the version.
-constexpr std::string_view kMagic{"SLPLAN\x00\x02", 8};
+constexpr std::string_view kMagic{"SLPLAN\x00\x03", 8};
 
 class Writer {
  public:
@@ -123,35 +122,21 @@ bool same_program(const std::vector<sock_filter>& a, const std::vector<sock_filt
 
 }  // namespace
 
-std::optional<BinaryIdentity> identify_binary(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return std::nullopt;
-  BinaryIdentity id;
-  id.device = st.st_dev;
-  id.inode = st.st_ino;
-  id.size = static_cast<std::uint64_t>(st.st_size);
-  id.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  id.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  return id;
-}
-
 bool CachedRun::operator==(const CachedRun& o) const {
-  return engine_path == o.engine_path && engine == o.engine && key_args == o.key_args && cwd == o.cwd && facts == o.facts && command == o.command &&
-         clean_env == o.clean_env && env_overlay == o.env_overlay && workdir == o.workdir && limits == o.limits &&
-         timeout_seconds == o.timeout_seconds && verbose == o.verbose && same_landlock(landlock, o.landlock) &&
-         same_program(seccomp.program, o.seccomp.program) && seccomp.flags == o.seccomp.flags &&
-         seccomp_rules == o.seccomp_rules && notes == o.notes;
+  const PreparedLaunch &a = launch, &b = o.launch;
+  return engine_path == o.engine_path && engine_identity == o.engine_identity && key_args == o.key_args &&
+         cwd == o.cwd && facts == o.facts && a.argv == b.argv && clean_env == o.clean_env &&
+         env_overlay == o.env_overlay && a.cwd == b.cwd && a.limits == b.limits &&
+         a.timeout_seconds == b.timeout_seconds && a.verbose == b.verbose && same_landlock(a.landlock, b.landlock) &&
+         same_program(a.seccomp.program, b.seccomp.program) && a.seccomp.flags == b.seccomp.flags &&
+         a.seccomp_rules == b.seccomp_rules && notes == o.notes;
 }
 
 std::string encode_entry(const CachedRun& e) {
   Writer w;
   w.raw(kMagic);
   w.str(e.engine_path);
-  w.num(e.engine.device);
-  w.num(e.engine.inode);
-  w.num(e.engine.size);
-  w.num(e.engine.mtime_ns);
-  w.num(e.engine.ctime_ns);
+  w.opt(e.engine_identity);
   w.strs(e.key_args);
   w.str(e.cwd);
   w.num<std::uint64_t>(e.facts.size());
@@ -160,23 +145,23 @@ std::string encode_entry(const CachedRun& e) {
     w.str(f.subject);
     w.opt(f.value);
   }
-  w.strs(e.command);
+  w.strs(e.launch.argv);
   w.num<std::uint8_t>(e.clean_env);
   w.num<std::uint64_t>(e.env_overlay.size());
   for (const auto& [k, v] : e.env_overlay) {
     w.str(k);
     w.str(v);
   }
-  w.str(e.workdir);
-  w.num<std::uint64_t>(e.limits.size());
-  for (const auto& [k, v] : e.limits) {
+  w.str(e.launch.cwd);
+  w.num<std::uint64_t>(e.launch.limits.size());
+  for (const auto& [k, v] : e.launch.limits) {
     w.str(k);
     w.num(v);
   }
-  w.num<std::uint8_t>(e.timeout_seconds.has_value());
-  w.num(e.timeout_seconds.value_or(0.0));
-  w.num<std::uint8_t>(e.verbose);
-  const LandlockPlan& l = e.landlock;
+  w.num<std::uint8_t>(e.launch.timeout_seconds.has_value());
+  w.num(e.launch.timeout_seconds.value_or(0.0));
+  w.num<std::uint8_t>(e.launch.verbose);
+  const LandlockPlan& l = e.launch.landlock;
   w.num<std::int32_t>(l.abi);
   w.num(l.handled_access_fs);
   w.num(l.handled_access_net);
@@ -194,15 +179,15 @@ std::string encode_entry(const CachedRun& e) {
     w.num(r.port);
     w.num(r.allowed_access);
   }
-  w.num<std::uint32_t>(e.seccomp.flags);
-  w.num<std::uint64_t>(e.seccomp.program.size());
-  for (const auto& insn : e.seccomp.program) {
+  w.num<std::uint32_t>(e.launch.seccomp.flags);
+  w.num<std::uint64_t>(e.launch.seccomp.program.size());
+  for (const auto& insn : e.launch.seccomp.program) {
     w.num(insn.code);
     w.num(insn.jt);
     w.num(insn.jf);
     w.num(insn.k);
   }
-  w.num(e.seccomp_rules);
+  w.num(e.launch.seccomp_rules);
   w.str(e.notes);
   return w.take();
 }
@@ -212,11 +197,7 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
   if (!r.expect(kMagic)) return std::nullopt;
   CachedRun e;
   e.engine_path = r.str();
-  e.engine.device = r.num<std::uint64_t>();
-  e.engine.inode = r.num<std::uint64_t>();
-  e.engine.size = r.num<std::uint64_t>();
-  e.engine.mtime_ns = r.num<std::int64_t>();
-  e.engine.ctime_ns = r.num<std::int64_t>();
+  e.engine_identity = r.opt();
   e.key_args = r.strs();
   e.cwd = r.str();
   e.facts.resize(r.count(1 + 8 + 1));
@@ -227,27 +208,27 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
     f.subject = r.str();
     f.value = r.opt();
   }
-  e.command = r.strs();
+  e.launch.argv = r.strs();
   e.clean_env = r.flag();
   e.env_overlay.resize(r.count(16));
   for (auto& [k, v] : e.env_overlay) {
     k = r.str();
     v = r.str();
   }
-  e.workdir = r.str();
+  e.launch.cwd = r.str();
   const std::size_t limits = r.count(16);
   for (std::size_t i = 0; i < limits && r.ok(); ++i) {
     std::string name = r.str();
-    e.limits[name] = r.num<std::uint64_t>();
+    e.launch.limits[name] = r.num<std::uint64_t>();
   }
   if (r.flag()) {
-    e.timeout_seconds = r.num<double>();
-    if (!std::isfinite(*e.timeout_seconds) || !(*e.timeout_seconds > 0)) return std::nullopt;
+    e.launch.timeout_seconds = r.num<double>();
+    if (!std::isfinite(*e.launch.timeout_seconds) || !(*e.launch.timeout_seconds > 0)) return std::nullopt;
   } else {
     r.num<double>();
   }
-  e.verbose = r.flag();
-  LandlockPlan& l = e.landlock;
+  e.launch.verbose = r.flag();
+  LandlockPlan& l = e.launch.landlock;
   l.abi = r.num<std::int32_t>();
   l.handled_access_fs = r.num<std::uint64_t>();
   l.handled_access_net = r.num<std::uint64_t>();
@@ -269,16 +250,16 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
     rule.port = r.num<std::uint16_t>();
     rule.allowed_access = r.num<std::uint64_t>();
   }
-  e.seccomp.flags = r.num<std::uint32_t>();
-  e.seccomp.program.resize(r.count(sizeof(sock_filter)));
-  if (e.seccomp.program.size() > BPF_MAXINSNS) return std::nullopt;
-  for (auto& insn : e.seccomp.program) {
+  e.launch.seccomp.flags = r.num<std::uint32_t>();
+  e.launch.seccomp.program.resize(r.count(sizeof(sock_filter)));
+  if (e.launch.seccomp.program.size() > BPF_MAXINSNS) return std::nullopt;
+  for (auto& insn : e.launch.seccomp.program) {
     insn.code = r.num<decltype(insn.code)>();
     insn.jt = r.num<decltype(insn.jt)>();
     insn.jf = r.num<decltype(insn.jf)>();
     insn.k = r.num<decltype(insn.k)>();
   }
-  e.seccomp_rules = r.num<std::uint64_t>();
+  e.launch.seccomp_rules = r.num<std::uint64_t>();
   e.notes = r.str();
   if (!r.at_end()) return std::nullopt;
   return e;

@@ -12,39 +12,28 @@
 #include <utility>
 #include <vector>
 
-#include "engine/apply/confine.h"
 #include "engine/apply/environment.h"
+#include "engine/apply/launch.h"
 #include "engine/lower/plan.h"
 #include "engine/plancache/facts.h"
 
 namespace sandlock {
 
-// The engine binary, as stat(2) sees it: a rebuilt or replaced engine invalidates every entry.
-struct BinaryIdentity {
-  std::uint64_t device = 0, inode = 0, size = 0;
-  std::int64_t mtime_ns = 0, ctime_ns = 0;
-  bool operator==(const BinaryIdentity&) const = default;
-};
-std::optional<BinaryIdentity> identify_binary(const std::string& path);
-
 struct CachedRun {
   std::string engine_path;  // the engine that made it: its shipped policies are beside it
-  BinaryIdentity engine;
-  std::vector<std::string> key_args;  // the `run` options before `--` (command_line.h)
+  // observe(FactKind::FileIdentity, engine_path): a rebuilt or replaced engine misses.
+  std::optional<std::string> engine_identity;
+  std::vector<std::string> key_args;  // the `run` options before `--` (cached_run.h)
   std::string cwd;
   std::vector<Fact> facts;
 
-  std::vector<std::string> command;  // used when nothing follows `--`
+  // What launch_prepared() takes, but for the environment, which is built at each run from
+  // the host's (read then) and the two fields below; launch.argv is used when nothing
+  // follows `--`; launch.supervision is always null (supervised plans are not cached).
+  PreparedLaunch launch;
   bool clean_env = false;
   EnvList env_overlay;  // the profile's variables, then --env
-  std::string workdir;  // program.cwd; empty: stay
-  std::map<std::string, std::uint64_t> limits;
-  std::optional<double> timeout_seconds;
-  bool verbose = false;
-  LandlockPlan landlock;
-  PreparedSeccomp seccomp;
-  std::uint64_t seccomp_rules = 0;
-  std::string notes;  // printed on stderr before the command starts, as the engine does
+  std::string notes;    // printed on stderr before the command starts, as the engine does
 
   bool operator==(const CachedRun& o) const;
 };

@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "engine/apply/unique_fd.h"
+#include "engine/util/disk.h"
 
 namespace sandlock {
 namespace {
@@ -92,17 +93,8 @@ std::optional<std::string> load_entry(const std::string& dir, const std::string&
     return std::nullopt;
   }
   if (!private_to_us(st, why, "the entry")) return std::nullopt;
-  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = read(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      why = "the entry could not be read whole";
-      return std::nullopt;
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  auto bytes = disk::read_fd(fd.get());
+  if (!bytes) why = "the entry could not be read";
   return bytes;
 }
 
@@ -126,14 +118,7 @@ bool store_entry(const std::string& dir, const std::string& name, const std::str
     why = errno_text("cannot create " + dir + "/" + temp);
     return false;
   }
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  const bool written = done == bytes.size() && close(fd.release()) == 0;
+  const bool written = disk::write_all(fd.get(), bytes) && close(fd.release()) == 0;
   if (!written || renameat(dir_fd.get(), temp.c_str(), dir_fd.get(), name.c_str()) != 0) {
     why = errno_text("cannot write " + dir + "/" + name);
     unlinkat(dir_fd.get(), temp.c_str(), 0);

@@ -12,9 +12,7 @@
 
 namespace sandlock::disk {
 
-namespace {
-
-std::optional<std::string> read_all(int fd) {
+std::optional<std::string> read_fd(int fd) {
   std::string text;
   char buf[16384];
   for (;;) {
@@ -27,12 +25,20 @@ std::optional<std::string> read_all(int fd) {
   return text;
 }
 
-}  // namespace
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
 
 std::optional<std::string> read_file(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  auto text = read_all(fd);
+  auto text = read_fd(fd);
   close(fd);
   return text;
 }
@@ -48,7 +54,7 @@ std::optional<std::string> read_regular_file(const std::string& path, bool& irre
   else if (!S_ISREG(st.st_mode))
     irregular = !S_ISDIR(st.st_mode);  // a directory reads as unreadable, like read_file
   else
-    text = read_all(fd);
+    text = read_fd(fd);
   close(fd);
   return text;
 }

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sandlock::disk {
@@ -20,6 +21,10 @@ bool is_directory(const std::string& path);     // stat: follows symbolic links
 bool is_regular_file(const std::string& path);  // stat: follows symbolic links
 bool exists(const std::string& path);           // stat: follows symbolic links
 bool is_symlink(const std::string& path);       // lstat
+// Everything left to read from `fd`, or nullopt on a read error.
+std::optional<std::string> read_fd(int fd);
+// Writes all of `text` to `fd` (retrying short writes and EINTR); false on an error.
+bool write_all(int fd, std::string_view text);
 // The working directory, or "/" when it cannot be had.
 std::string current_directory();
 

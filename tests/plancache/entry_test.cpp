@@ -13,7 +13,7 @@ namespace {
 CachedRun sample() {
   CachedRun e;
   e.engine_path = "/usr/bin/sandlock-engine";
-  e.engine = {1, 2, 3, 4, 5};
+  e.engine_identity = "1:2:3:4.5:6.7";
   e.key_args = {"run", "--profile", "p.yaml", "--abi", "3"};
   e.cwd = "/srv";
   e.facts = {{FactKind::FileText, "p.yaml", "version: 1\n"},
@@ -21,23 +21,23 @@ CachedRun sample() {
              {FactKind::Listing, "/etc", std::string("a\0b\0", 4)},
              {FactKind::Env, "HOME", "/root"},
              {FactKind::LandlockAbi, "", "7"}};
-  e.command = {"/bin/true"};
+  e.launch.argv = {"/bin/true"};
   e.clean_env = true;
   e.env_overlay = {{"LANG", "C"}, {"X", ""}};
-  e.workdir = "/tmp";
-  e.limits = {{"memory", 1 << 20}, {"processes", 8}};
-  e.timeout_seconds = 2.5;
-  e.verbose = true;
-  e.landlock.abi = 3;
-  e.landlock.handled_access_fs = 0x7fff;
-  e.landlock.scoped = 3;
-  e.landlock.restrict_flags = 1;
-  e.landlock.protections[0] = ProtectionStatus::Degraded;
-  e.landlock.path_rules = {{"/usr", 0x7, true}, {"/etc/hosts", 0x4, false}};
-  e.landlock.net_rules = {{8080, 0x2}};
-  e.seccomp.flags = 8;
-  e.seccomp.program = {{0x20, 0, 0, 4}, {0x15, 1, 0, 0xc000003e}, {0x6, 0, 0, 0x7fff0000}};
-  e.seccomp_rules = 42;
+  e.launch.cwd = "/tmp";
+  e.launch.limits = {{"memory", 1 << 20}, {"processes", 8}};
+  e.launch.timeout_seconds = 2.5;
+  e.launch.verbose = true;
+  e.launch.landlock.abi = 3;
+  e.launch.landlock.handled_access_fs = 0x7fff;
+  e.launch.landlock.scoped = 3;
+  e.launch.landlock.restrict_flags = 1;
+  e.launch.landlock.protections[0] = ProtectionStatus::Degraded;
+  e.launch.landlock.path_rules = {{"/usr", 0x7, true}, {"/etc/hosts", 0x4, false}};
+  e.launch.landlock.net_rules = {{8080, 0x2}};
+  e.launch.seccomp.flags = 8;
+  e.launch.seccomp.program = {{0x20, 0, 0, 4}, {0x15, 1, 0, 0xc000003e}, {0x6, 0, 0, 0x7fff0000}};
+  e.launch.seccomp_rules = 42;
   e.notes = "sandlock: fs-refer degraded\n";
   return e;
 }
@@ -49,10 +49,10 @@ TEST(PlanCacheEntry, RoundTripKeepsEveryField) {
   EXPECT_TRUE(*back == e);
   // The comparison itself sees a change in any one field (else the test above is vacuous).
   CachedRun changed = e;
-  changed.landlock.path_rules[1].directory = true;
+  changed.launch.landlock.path_rules[1].directory = true;
   EXPECT_FALSE(changed == e);
   changed = e;
-  changed.seccomp.program[2].k = 0;
+  changed.launch.seccomp.program[2].k = 0;
   EXPECT_FALSE(changed == e);
   changed = e;
   changed.facts[2].value = std::string("a\0c\0", 4);
@@ -68,11 +68,11 @@ TEST(PlanCacheEntry, EveryTruncationAndExtensionIsRefused) {
 TEST(PlanCacheEntry, WhatNoEngineMakesIsRefused) {
   CachedRun e = sample();
   ASSERT_TRUE(decode_entry(encode_entry(e)));  // the control
-  e.seccomp.program.resize(BPF_MAXINSNS + 1);
+  e.launch.seccomp.program.resize(BPF_MAXINSNS + 1);
   EXPECT_FALSE(decode_entry(encode_entry(e)));
   for (const double t : {0.0, -1.0, 1.0 / 0.0, 0.0 / 0.0}) {
     e = sample();
-    e.timeout_seconds = t;
+    e.launch.timeout_seconds = t;
     EXPECT_FALSE(decode_entry(encode_entry(e))) << t;
   }
 }
@@ -106,17 +106,17 @@ TEST(PlanCacheEntry, RandomEntriesRoundTrip) {
     CachedRun e;
     e.key_args = *rc::gen::arbitrary<std::vector<std::string>>();
     e.cwd = *rc::gen::arbitrary<std::string>();
-    e.command = *rc::gen::arbitrary<std::vector<std::string>>();
+    e.launch.argv = *rc::gen::arbitrary<std::vector<std::string>>();
     e.env_overlay = *rc::gen::arbitrary<std::vector<std::pair<std::string, std::string>>>();
-    e.limits = *rc::gen::arbitrary<std::map<std::string, std::uint64_t>>();
+    e.launch.limits = *rc::gen::arbitrary<std::map<std::string, std::uint64_t>>();
     const auto facts = *rc::gen::arbitrary<std::vector<std::pair<std::string, std::string>>>();
     for (const auto& [subject, value] : facts)
       e.facts.push_back({FactKind::Env, subject, value.empty() ? std::nullopt : std::optional<std::string>(value)});
-    e.landlock.abi = *rc::gen::inRange(1, 8);
-    e.landlock.handled_access_fs = *rc::gen::arbitrary<std::uint64_t>();
-    for (const auto& p : *rc::gen::arbitrary<std::vector<std::string>>()) e.landlock.path_rules.push_back({p, 1, false});
-    for (const auto k : *rc::gen::arbitrary<std::vector<std::uint32_t>>()) e.seccomp.program.push_back({6, 0, 0, k});
-    if (*rc::gen::arbitrary<bool>()) e.timeout_seconds = *rc::gen::inRange(1, 1000) / 8.0;
+    e.launch.landlock.abi = *rc::gen::inRange(1, 8);
+    e.launch.landlock.handled_access_fs = *rc::gen::arbitrary<std::uint64_t>();
+    for (const auto& p : *rc::gen::arbitrary<std::vector<std::string>>()) e.launch.landlock.path_rules.push_back({p, 1, false});
+    for (const auto k : *rc::gen::arbitrary<std::vector<std::uint32_t>>()) e.launch.seccomp.program.push_back({6, 0, 0, k});
+    if (*rc::gen::arbitrary<bool>()) e.launch.timeout_seconds = *rc::gen::inRange(1, 1000) / 8.0;
     e.notes = *rc::gen::arbitrary<std::string>();
     const auto back = decode_entry(encode_entry(e));
     RC_ASSERT(back.has_value());
