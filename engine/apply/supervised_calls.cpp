@@ -22,7 +22,6 @@
 namespace sandlock {
 namespace {
 
-constexpr unsigned kPidfdThread = 0x80;             // PIDFD_THREAD (O_EXCL), Linux 6.9
 constexpr std::size_t kMaxPayload = kMaxMessageData;  // per message: above any datagram's size
 constexpr std::size_t kMaxBatchPayload = 1 << 20;   // per sendmmsg call; the rest is a short count
 constexpr std::size_t kMaxControl = kMaxMessageControl;
@@ -39,12 +38,6 @@ CallAnswer result_of(ssize_t rc) { return rc < 0 ? fail(errno) : answer_of(rc, 0
 
 // The kernel's socklen_t arguments are ints: the low 32 bits, negative = invalid.
 int int_arg(std::uint64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); }
-
-UniqueFd open_task(pid_t tid) {
-  int fd = sys::pidfd_open(tid, kPidfdThread);
-  if (fd < 0 && errno == EINVAL) fd = sys::pidfd_open(tid, 0);  // before PIDFD_THREAD: thread-group leaders only
-  return UniqueFd(fd);
-}
 
 NetProto proto_of(int type, int protocol) {
   if (type == SOCK_STREAM && (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)) return kProtoTcp;
@@ -152,9 +145,7 @@ class CallHandler {
     // No validity check yet: every path below checks the notification is still live after
     // its last read of the task and before acting, which also proves the tid was not reused
     // in between (the task was alive from the notification to that check).
-    task_ = open_task(call_.pid);
-    if (!task_) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
-    sock_ = UniqueFd(sys::pidfd_getfd(task_.get(), int_arg(call_.args[0]), 0));
+    if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
     family_ = int_option(sock_.get(), SO_DOMAIN);
     if (family_ < 0) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
@@ -169,6 +160,19 @@ class CallHandler {
     // domain agent (see domain_agent.h), on this very duplicate.
     const Operating operating(ctx_.in_flight, sock_.get());
     return dispatch();
+  }
+
+  // Duplicates the caller's descriptor `fd` into sock_ (errno set when that fails); false
+  // when the caller is gone.
+  bool take_socket(int fd) {
+    task_ = ctx_.tasks.open(call_.pid);
+    if (!task_) return false;
+    sock_ = UniqueFd(sys::pidfd_getfd(task_->get(), fd, 0));
+    if (sock_ || errno != ESRCH) return true;
+    task_ = ctx_.tasks.reopen(call_.pid, task_);  // a cached pidfd whose task has gone
+    if (!task_) return false;
+    sock_ = UniqueFd(sys::pidfd_getfd(task_->get(), fd, 0));
+    return true;
   }
 
   bool inet() const { return family_ == AF_INET || family_ == AF_INET6; }
@@ -294,7 +298,7 @@ class CallHandler {
       for (std::size_t i = 0; i < n; ++i) {
         int fd = -1;
         std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        out.emplace_back(sys::pidfd_getfd(task_.get(), fd, 0));
+        out.emplace_back(sys::pidfd_getfd(task_->get(), fd, 0));
         if (!out.back()) return EBADF;
       }
     }
@@ -340,7 +344,7 @@ class CallHandler {
 
   const CallContext& ctx_;
   const SupervisedCall& call_;
-  UniqueFd task_;
+  TaskHandle task_;
   UniqueFd sock_;
   bool sigpipe_ = false;
   int family_ = 0;

@@ -13,6 +13,7 @@
 
 #include "engine/apply/destinations.h"
 #include "engine/apply/domain_agent.h"
+#include "engine/apply/task_handles.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -30,7 +31,7 @@ struct CallAnswer {
   // Sent to the caller once answered (SIGPIPE after EPIPE, as the kernel would): a signal
   // sent while the caller still waits would interrupt and restart its call instead.
   int signal = 0;
-  UniqueFd signal_target;  // the caller's pidfd, when `signal` is set
+  TaskHandle signal_target;  // the caller's pidfd, when `signal` is set
 };
 
 // Socket duplicates an operation is running on, so stopping can abort blocked calls.
@@ -50,6 +51,7 @@ struct CallContext {
   const DestinationPolicy& policy;
   int listener;  // for seccomp_notify_id_valid
   InFlightSockets& in_flight;
+  TaskHandles& tasks;
   DomainAgent* agent;  // makes the calls on other sockets; null: they are refused (EACCES)
 };
 

@@ -147,6 +147,8 @@ run_cases() {
   probe_case seccomp-unshare-allowed "ok" "unshare(CLONE_NEWUSER) with @namespaces re-allowed" namespaces unshare-user
   probe_case net-none "errno 13" "TCP connect to a live listener with no network rules" no-network connect 127.0.0.1 "$LISTENER_PORT"
   supervised_case net-allow-inside "ok" "network.allow: TCP connect to a live listener on the allowed port" tcp-port connect 127.0.0.1 "$LISTENER_PORT"
+  supervised_case net-thread-inside "ok" "network.allow: the allowed connect, made from a second thread" tcp-port thread-connect 127.0.0.1 "$LISTENER_PORT"
+  supervised_case net-thread-outside "errno 13" "network.allow: the refused connect, made from a second thread" tcp-port thread-connect 127.0.0.1 "$OTHER_PORT"
   supervised_case net-allow-outside "errno 13" "network.allow: TCP connect to a live listener on a port outside the policy" tcp-port connect 127.0.0.1 "$OTHER_PORT"
   teardown
 }

@@ -4,7 +4,8 @@
  * is ready, print its pid (and port) and return, so the caller needs no sleep or poll.
  *
  *   probe read PATH | list DIR | write PATH | rename FROM TO | link FROM TO
- *   probe truncate-path PATH | ioctl-tty PATH | connect IPV4 PORT | bind PORT
+ *   probe truncate-path PATH | ioctl-tty PATH | connect IPV4 PORT | thread-connect IPV4 PORT
+ *   probe bind PORT
  *   probe kill PID SIG | kill-own-child | abstract-connect NAME | abstract-self
  *   probe unshare-user
  *   probe listen PORT          -> "PID PORT" (PORT 0: an ephemeral port)
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -87,6 +89,28 @@ static int op_connect(char **a) {
   int err = check(connect(fd, (struct sockaddr *)&sin, sizeof sin));
   close(fd);
   return err;
+}
+
+/* The same connect from a second thread: the supervisor must find the caller's fd table
+ * from a thread's id (before Linux 6.9 a pidfd names thread-group leaders only). */
+struct thread_connect {
+  char **args;
+  int err;
+};
+
+static void *thread_connect_main(void *p) {
+  struct thread_connect *t = p;
+  t->err = op_connect(t->args);
+  return NULL;
+}
+
+static int op_thread_connect(char **a) {
+  struct thread_connect t = {a, 0};
+  pthread_t th;
+  int err = pthread_create(&th, NULL, thread_connect_main, &t);
+  if (err) return err;
+  pthread_join(th, NULL);
+  return t.err;
 }
 
 static int op_bind(char **a) {
@@ -210,6 +234,7 @@ static const struct op kOps[] = {
     {"truncate-path", 1, op_truncate_path},
     {"ioctl-tty", 1, op_ioctl_tty},
     {"connect", 2, op_connect},
+    {"thread-connect", 2, op_thread_connect},
     {"bind", 1, op_bind},
     {"kill", 2, op_kill},
     {"kill-own-child", 0, op_kill_own_child},

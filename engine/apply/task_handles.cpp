@@ -1,0 +1,68 @@
+#include "engine/apply/task_handles.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+
+#include "engine/apply/pidfd.h"
+
+namespace sandlock {
+namespace {
+
+constexpr unsigned kPidfdThread = 0x80;  // PIDFD_THREAD (O_EXCL), Linux 6.9
+
+// The thread group a thread belongs to, from /proc (0 when unknown).
+pid_t thread_group_of(pid_t tid) {
+  const std::string path = "/proc/" + std::to_string(tid) + "/status";
+  std::FILE* f = std::fopen(path.c_str(), "re");
+  if (!f) return 0;
+  char line[128];
+  long tgid = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "Tgid: %ld", &tgid) == 1) break;
+  std::fclose(f);
+  return static_cast<pid_t>(tgid);
+}
+
+// A pidfd of the thread itself (Linux 6.9+), else of its thread group, whose fd table
+// threads share. Only the first is cacheable: a tid's group pidfd outlives the thread, so
+// it would still "work" after the tid passed to a thread of another process.
+UniqueFd open_task(pid_t tid, bool& cacheable) {
+  cacheable = true;
+  int fd = sys::pidfd_open(tid, kPidfdThread);
+  if (fd >= 0 || errno != EINVAL) return UniqueFd(fd);
+  cacheable = false;
+  fd = sys::pidfd_open(tid, 0);  // before PIDFD_THREAD: thread-group leaders only
+  if (fd >= 0 || errno != EINVAL) return UniqueFd(fd);
+  const pid_t group = thread_group_of(tid);  // a thread: its group leader (checked live by the caller)
+  return UniqueFd(group > 0 ? sys::pidfd_open(group, 0) : -1);
+}
+
+}  // namespace
+
+TaskHandle TaskHandles::open(pid_t tid) {
+  {
+    const std::lock_guard lock(mu_);
+    if (const auto it = cached_.find(tid); it != cached_.end()) return it->second;
+  }
+  bool cacheable = false;
+  UniqueFd fd = open_task(tid, cacheable);
+  if (!fd) return nullptr;
+  auto handle = std::make_shared<const UniqueFd>(std::move(fd));
+  if (cacheable) {
+    const std::lock_guard lock(mu_);
+    if (cached_.size() >= kMaxCached) cached_.clear();
+    cached_.insert_or_assign(tid, handle);
+  }
+  return handle;
+}
+
+TaskHandle TaskHandles::reopen(pid_t tid, const TaskHandle& stale) {
+  {
+    const std::lock_guard lock(mu_);
+    if (const auto it = cached_.find(tid); it != cached_.end() && it->second == stale) cached_.erase(it);
+  }
+  return open(tid);
+}
+
+}  // namespace sandlock
