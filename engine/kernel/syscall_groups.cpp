@@ -35,10 +35,11 @@ constexpr std::array<SV, 4> kPrivileged{"bpf", "userfaultfd", "quotactl", "acct"
 constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"};
 constexpr std::array<SV, 2> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux"};
 constexpr std::array<SV, 1> kRawSockets{"socket:raw"};
+constexpr std::array<SV, 1> kOtherSockets{"socket:other-families"};
 constexpr std::array<SV, 1> kPersonality{"personality:unsafe"};
 constexpr std::array<SV, 4> kCpuEmulation{"modify_ldt", "subpage_prot", "switch_endian", "vm86"};
 
-constexpr std::array<SyscallGroup, 19> kGroups{{
+constexpr std::array<SyscallGroup, 20> kGroups{{
     {"@mount", "mounting and the new mount API, pivot_root, chroot", kMount, true},
     {"@module", "loading and unloading kernel modules", kModule, true},
     {"@reboot", "rebooting and kexec", kReboot, true},
@@ -56,6 +57,7 @@ constexpr std::array<SyscallGroup, 19> kGroups{{
     {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
     {"@tty-inject", "pushing input into a terminal (ioctl TIOCSTI, TIOCLINUX)", kTtyInject, true},
     {"@raw-sockets", "raw IP sockets and AF_PACKET (packet crafting and sniffing)", kRawSockets, true},
+    {"@other-sockets", "socket families other than unix, inet, inet6 and netlink (SMC, RDS, vsock, ...): paths to other hosts that the network rules do not see", kOtherSockets, true},
     {"@personality", "personality changes other than the harmless ones (e.g. ASLR off)", kPersonality, true},
     {"@cpu-emulation", "CPU emulation and segment tweaks", kCpuEmulation, false},
 }};

@@ -24,6 +24,10 @@ SeccompArgCmp masked_eq(unsigned arg, std::uint64_t mask, std::uint64_t value) {
   return {arg, Op::MaskedEq, mask, value};
 }
 SeccompArgCmp eq(unsigned arg, std::uint64_t value) { return {arg, Op::Eq, value, 0}; }
+// For an int argument: the kernel reads the low 32 bits only, so a caller can set the high
+// ones to slip past a 64-bit comparison (socket(0x100000002, ...) is an AF_INET socket).
+SeccompArgCmp eq32(unsigned arg, std::uint32_t value) { return masked_eq(arg, 0xffffffffULL, value); }
+SeccompArgCmp ge(unsigned arg, std::uint64_t value) { return {arg, Op::Ge, value, 0}; }
 
 // clone with any CLONE_NEW* flag: one rule per flag (a flag set ⇔ flags & f == f).
 // CLONE_NEWTIME is left out: in clone() its bit is part of the exit-signal byte, and
@@ -78,7 +82,25 @@ constexpr std::uint64_t kSockTypeMask = 0xf;
 
 Rules raw_sockets() {
   return {deny("socket", {masked_eq(1, kSockTypeMask, SOCK_RAW)}),
-          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq(0, AF_PACKET)})};
+          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq32(0, AF_PACKET)})};
+}
+
+// Families other than unix, inet, inet6 and netlink. Some reach other hosts on paths that
+// neither Landlock's TCP rules nor the supervisor see: AF_SMC falls back to plain TCP to
+// any address, AF_RDS runs over TCP, AF_VSOCK talks to the hypervisor's host. Refused as
+// if the kernel lacked them (EAFNOSUPPORT), which programs probing for them expect.
+// Allowed: 1, 2, 10, 16. Refused: 0, 3-9, 11-15, and everything from 17 up, which also
+// covers any value with high bits set (the kernel would read its low 32 bits).
+Rules other_socket_families() {
+  static_assert(AF_UNIX == 1 && AF_INET == 2 && AF_INET6 == 10 && AF_NETLINK == 16);
+  const auto refuse = [](SeccompArgCmp c) { return deny("socket", {c}, EAFNOSUPPORT); };
+  return {refuse(eq(0, 0)),
+          refuse(eq(0, 3)),
+          refuse(masked_eq(0, ~3ULL, 4)),  // 4-7
+          refuse(masked_eq(0, ~1ULL, 8)),  // 8-9
+          refuse(eq(0, 11)),
+          refuse(masked_eq(0, ~3ULL, 12)),  // 12-15
+          refuse(ge(0, 17))};
 }
 
 // (mask, value) pairs over the socket kind; a kind matching any pair is refused.
@@ -87,11 +109,11 @@ using KindCubes = std::array<std::pair<std::uint64_t, std::uint64_t>, 4>;
 // For AF_INET and AF_INET6: a kind matching `refused_kinds`, or a stream protocol Landlock
 // and the supervisor do not treat as TCP.
 Rules inet_sockets_except(const KindCubes& refused_kinds) {
-  constexpr std::array<std::uint64_t, 3> kOtherStreamProtocols{IPPROTO_SCTP, IPPROTO_MPTCP, 256 /* IPPROTO_SMC */};
+  constexpr std::array<std::uint32_t, 3> kOtherStreamProtocols{IPPROTO_SCTP, IPPROTO_MPTCP, 256 /* IPPROTO_SMC */};
   Rules out;
-  for (std::uint64_t family : {AF_INET, AF_INET6}) {
-    for (auto [mask, value] : refused_kinds) out.push_back(deny("socket", {eq(0, family), masked_eq(1, mask, value)}));
-    for (std::uint64_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq(0, family), eq(2, proto)}));
+  for (std::uint32_t family : {AF_INET, AF_INET6}) {
+    for (auto [mask, value] : refused_kinds) out.push_back(deny("socket", {eq32(0, family), masked_eq(1, mask, value)}));
+    for (std::uint64_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq32(0, family), eq32(2, proto)}));
   }
   return out;
 }
@@ -104,7 +126,7 @@ Rules inet_stream_or_dgram() { return inet_sockets_except({{{0xf, 0}, {4, 4}, {8
 
 // For AF_INET and AF_INET6: any socket at all, refused with EACCES like a destination denial.
 Rules inet_sockets() {
-  return {deny("socket", {eq(0, AF_INET)}, EACCES), deny("socket", {eq(0, AF_INET6)}, EACCES)};
+  return {deny("socket", {eq32(0, AF_INET)}, EACCES), deny("socket", {eq32(0, AF_INET6)}, EACCES)};
 }
 
 struct FilterEntry {
@@ -112,13 +134,14 @@ struct FilterEntry {
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 9> kFilters{{
+constexpr std::array<FilterEntry, 10> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
     {"ioctl:tiocsti", [] { return ioctl_request(TIOCSTI); }},
     {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
     {"socket:raw", raw_sockets},
+    {"socket:other-families", other_socket_families},
     {kInetNonTcpFilter, inet_non_tcp},
     {kInetSocketsFilter, inet_sockets},
     {kInetStreamOrDgramFilter, inet_stream_or_dgram},

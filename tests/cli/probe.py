@@ -341,6 +341,14 @@ def run(op, args):
             rc = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
+    elif op == "socket":  # socket(FAMILY, TYPE, 0) with the raw 64-bit values given (0x... allowed)
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.syscall(ctypes.c_long(41), ctypes.c_ulong(int(args[0], 0)), ctypes.c_ulong(int(args[1], 0)),
+                          ctypes.c_ulong(0))
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), op)
+        os.close(fd)
     elif op == "alloc":
         b = bytearray(int(args[0]) * 1024 * 1024)
         b[-1] = 1

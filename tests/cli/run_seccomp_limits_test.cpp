@@ -1,9 +1,14 @@
 // `sandlock run`: the default seccomp deny set, limits that bind, and the lifecycle
 // (exit codes, signals, timeouts). Each denial has an allowed control.
 #include <signal.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 
+#include "engine/apply/unique_fd.h"
 #include "tests/cli/run_fixture.h"
 
 namespace sandlock::testing {
@@ -24,6 +29,35 @@ TEST_F(RunSeccomp, ReallowedGroupsWorkAgain) {
   const auto p = profile("syscalls: {allow: [\"@namespaces\", \"@keyring\"]}\n", "p.yaml");
   EXPECT_EQ(probe(p, {"unshare-user"}), "ok") << last().err;
   EXPECT_EQ(probe(p, {"keyctl"}), "ok") << last().err;
+}
+
+// Families the network rules cannot see (AF_SMC falls back to TCP to any address, AF_VSOCK
+// reaches the hypervisor's host) are refused as if the kernel lacked them. The control:
+// the same socket is made outside sandlock, and under a profile that allows the group.
+TEST_F(RunSeccomp, OtherSocketFamiliesAreRefusedAsUnsupported) {
+  const UniqueFd vsock(socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!vsock) GTEST_SKIP() << "SKIP: this kernel makes no AF_VSOCK socket (" << std::strerror(errno) << ")";
+  const auto p = profile("network: {allow: [\"tcp://*:443\"]}\n", "p.yaml");
+  EXPECT_EQ(probe(p, {"socket", "40", "1"}), "errno 97") << last().err;  // AF_VSOCK: EAFNOSUPPORT
+  EXPECT_EQ(probe(p, {"socket", "1", "1"}), "ok") << last().err;         // AF_UNIX
+  EXPECT_EQ(probe(p, {"socket", "16", "2"}), "ok") << last().err;        // AF_NETLINK
+  EXPECT_EQ(probe(p, {"socket", "2", "1"}), "ok") << last().err;         // AF_INET TCP
+  const auto allowed = profile("network: {allow: [\"tcp://*:443\"]}\nsyscalls: {allow: [\"@other-sockets\"]}\n", "a.yaml");
+  EXPECT_EQ(probe(allowed, {"socket", "40", "1"}), "ok") << last().err;
+}
+
+// The kernel reads socket()'s family as an int: 0x100000002 is AF_INET. High bits must not
+// slip a UDP socket past a TCP-only profile (they did while the rules compared 64 bits).
+TEST_F(RunSeccomp, HighBitsInSocketArgumentsSlipPastNoRule) {
+  const std::string tcp_only = "network: {allow: [\"tcp://*:443\"]}\n";
+  const auto p = profile(tcp_only, "p.yaml");
+  EXPECT_EQ(probe(p, {"socket", "2", "2"}), "errno 1") << last().err;  // UDP: refused
+  EXPECT_EQ(probe(p, {"socket", "0x100000002", "1"}), "errno 97") << last().err;
+  // With the family rule allowed away, the inet rule alone still refuses the UDP socket,
+  // while the kernel really makes an AF_INET socket of that value (TCP is allowed).
+  const auto allowed = profile(tcp_only + "syscalls: {allow: [\"@other-sockets\"]}\n", "a.yaml");
+  EXPECT_EQ(probe(allowed, {"socket", "0x100000002", "2"}), "errno 1") << last().err;
+  EXPECT_EQ(probe(allowed, {"socket", "0x100000002", "1"}), "ok") << last().err;
 }
 
 TEST_F(RunSeccomp, OrdinaryProgramsRun) {

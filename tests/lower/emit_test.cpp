@@ -76,7 +76,7 @@ TEST(LowerEmit, OciSeccompGroupsNamesAndLeavesNotifyOutWithAWarning) {
                         {"action", "SCMP_ACT_ERRNO"},
                         {"errnoRet", 1},
                         {"args",
-                         {{{"index", 0}, {"value", 2}, {"valueTwo", 0}, {"op", "SCMP_CMP_EQ"}},
+                         {{{"index", 0}, {"value", 0xffffffffu}, {"valueTwo", 2}, {"op", "SCMP_CMP_MASKED_EQ"}},
                           {{"index", 1}, {"value", 1}, {"valueTwo", 0}, {"op", "SCMP_CMP_MASKED_EQ"}}}}}));
   ASSERT_EQ(warnings.size(), 4u);  // connect, sendmmsg, sendmsg, sendto
   EXPECT_EQ(warnings[0], "the supervisor's notify rule for connect is left out: an OCI runtime has no sandlock supervisor to ask");

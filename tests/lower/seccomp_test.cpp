@@ -210,8 +210,39 @@ TEST(LowerSeccomp, RawAndPacketSocketsAreRefused) {
   EXPECT_TRUE(refused(rules, {2 /*AF_INET*/, 3 /*SOCK_RAW*/}));
   EXPECT_TRUE(refused(rules, {10 /*AF_INET6*/, 3 | 0x80000 /*SOCK_CLOEXEC*/}));
   EXPECT_TRUE(refused(rules, {17 /*AF_PACKET*/, 2}));
+  EXPECT_TRUE(refused(rules, {0x100000011 /*AF_PACKET, as the kernel reads it*/, 2}));
   EXPECT_FALSE(refused(rules, {2, 1 | 0x800 /*SOCK_STREAM|SOCK_NONBLOCK*/}));
   EXPECT_FALSE(refused(rules, {1 /*AF_UNIX*/, 2}));
+}
+
+// The kernel reads socket()'s int arguments as their low 32 bits; each family and
+// protocol rule must too, or high bits slip an AF_INET datagram socket past it.
+TEST(LowerSeccomp, SocketRulesCompareTheLow32BitsOfIntArguments) {
+  for (std::string_view filter : {kInetNonTcpFilter, kInetStreamOrDgramFilter, kInetSocketsFilter}) {
+    const auto rules = *argument_filter_rules(filter);
+    EXPECT_EQ(refused(rules, {2, 3, 0}), refused(rules, {0x100000002, 3, 0})) << filter;
+    EXPECT_EQ(refused(rules, {10, 1, 132}), refused(rules, {0xffffffff0000000aULL, 1, 0x7700000084ULL})) << filter;
+    EXPECT_TRUE(refused(rules, {0x100000002, 3, 0})) << filter;  // SOCK_RAW: refused by all three
+  }
+  EXPECT_TRUE(refused(*argument_filter_rules(kInetNonTcpFilter), {0x100000002, 2 /*SOCK_DGRAM*/, 0}));
+}
+
+TEST(LowerSeccomp, SocketFamiliesOtherThanUnixInetAndNetlinkAreRefusedAsUnsupported) {
+  const auto rules = *argument_filter_rules("socket:other-families");
+  for (const SeccompRule& r : rules) {
+    EXPECT_EQ(r.errno_value, EAFNOSUPPORT);
+    ASSERT_EQ(r.args.size(), 1u);  // libseccomp 2.5: one comparison per argument
+  }
+  for (std::uint64_t family = 0; family < 64; ++family) {
+    const bool kept = family == 1 || family == 2 || family == 10 || family == 16;
+    EXPECT_EQ(refused(rules, {family, 1, 0}), !kept) << family;
+  }
+  for (std::uint64_t high : {0x100000000ULL, 0xffffffff00000000ULL, 0x8000000000000000ULL})
+    for (std::uint64_t family : {1, 2, 10, 16, 40, 43})
+      EXPECT_TRUE(refused(rules, {high | family, 1, 0})) << std::hex << (high | family);
+  EXPECT_TRUE(rc::check("a value is kept only if it is exactly 1, 2, 10 or 16", [&](std::uint64_t v) {
+    RC_ASSERT(refused(rules, {v, 1, 0}) == !(v == 1 || v == 2 || v == 10 || v == 16));
+  }));
 }
 
 TEST(LowerSeccomp, InetNonTcpSocketsAreRefusedButTcpAndUnixAreNot) {
