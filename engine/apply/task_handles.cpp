@@ -24,17 +24,18 @@ pid_t thread_group_of(pid_t tid) {
   return static_cast<pid_t>(tgid);
 }
 
-// A pidfd of the thread itself (Linux 6.9+), else of its thread group, whose fd table
-// threads share. Only the first is cacheable: a tid's group pidfd outlives the thread, so
-// it would still "work" after the tid passed to a thread of another process.
+// A pidfd of the tid itself: with PIDFD_THREAD (Linux 6.9+) for any thread, without it for
+// a thread-group leader. Before 6.9 another thread gets its group's pidfd, whose fd table
+// threads share; that one is not cacheable: it outlives the thread, so it would still
+// "work" after the tid passed to a thread of another process.
 UniqueFd open_task(pid_t tid, bool& cacheable) {
   cacheable = true;
   int fd = sys::pidfd_open(tid, kPidfdThread);
   if (fd >= 0 || errno != EINVAL) return UniqueFd(fd);
-  cacheable = false;
-  fd = sys::pidfd_open(tid, 0);  // before PIDFD_THREAD: thread-group leaders only
+  fd = sys::pidfd_open(tid, 0);
   if (fd >= 0 || errno != EINVAL) return UniqueFd(fd);
-  const pid_t group = thread_group_of(tid);  // a thread: its group leader (checked live by the caller)
+  cacheable = false;
+  const pid_t group = thread_group_of(tid);  // checked live by the caller, as any pidfd
   return UniqueFd(group > 0 ? sys::pidfd_open(group, 0) : -1);
 }
 

@@ -27,8 +27,8 @@ class TaskHandles {
   // Bounds the open pidfds: beyond it the cache starts afresh (tids of exited tasks pile up).
   static constexpr std::size_t kMaxCached = 256;
 
-  // A pidfd for `tid`'s fd table (cached when it names the thread itself); null when the
-  // task is gone.
+  // A pidfd for `tid`'s fd table, cached when it is the tid's own (not, before Linux 6.9,
+  // the thread group's of a thread that is not its leader); null when the task is gone.
   TaskHandle open(pid_t tid);
   // After pidfd_getfd on `stale` failed with ESRCH: drops it and opens afresh.
   TaskHandle reopen(pid_t tid, const TaskHandle& stale);

@@ -1,0 +1,62 @@
+// The supervisor's pidfd cache against real threads: a cached pidfd is reused while its
+// thread lives, and once the thread is gone pidfd_getfd on it fails with ESRCH (the signal
+// to reopen), so a cached pidfd never reaches another task's descriptors.
+#include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <thread>
+
+#include "engine/apply/pidfd.h"
+#include "engine/apply/task_handles.h"
+
+namespace sandlock {
+namespace {
+
+pid_t my_tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
+
+TEST(TaskHandles, ALiveThreadsPidfdIsOpenedOnceAndReachesItsDescriptors) {
+  TaskHandles tasks;
+  const TaskHandle first = tasks.open(my_tid());
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ(tasks.open(my_tid()), first);  // the same pidfd, from the cache
+  const UniqueFd copy(sys::pidfd_getfd(first->get(), STDERR_FILENO, 0));
+  EXPECT_TRUE(copy) << std::strerror(errno);
+}
+
+TEST(TaskHandles, AGoneThreadsPidfdFailsWithEsrchAndIsReplaced) {
+  const UniqueFd probe(sys::pidfd_open(getpid(), 0x80 /*PIDFD_THREAD*/));
+  if (!probe) GTEST_SKIP() << "SKIP: no PIDFD_THREAD on this kernel (before 6.9), so a thread's pidfd is not cached";
+  TaskHandles tasks;
+  std::promise<pid_t> tid;
+  std::promise<void> release;
+  std::thread t([&] {
+    tid.set_value(my_tid());
+    release.get_future().wait();
+  });
+  const pid_t thread_tid = tid.get_future().get();
+  const TaskHandle cached = tasks.open(thread_tid);
+  ASSERT_TRUE(cached && *cached);
+  EXPECT_EQ(tasks.open(thread_tid), cached);
+  release.set_value();
+  t.join();
+  errno = 0;
+  EXPECT_LT(sys::pidfd_getfd(cached->get(), STDERR_FILENO, 0), 0);
+  EXPECT_EQ(errno, ESRCH);
+  // The tid names no task now: reopening finds none, and the stale pidfd is not kept.
+  EXPECT_EQ(tasks.reopen(thread_tid, cached), nullptr);
+  EXPECT_NE(tasks.open(my_tid()), cached);
+}
+
+TEST(TaskHandles, ReopenKeepsAHandleAnotherThreadAlreadyReplaced) {
+  TaskHandles tasks;
+  const TaskHandle current = tasks.open(my_tid());
+  const auto stale = std::make_shared<const UniqueFd>();  // not the cached one
+  EXPECT_EQ(tasks.reopen(my_tid(), stale), current);
+}
+
+}  // namespace
+}  // namespace sandlock
