@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "engine/apply/pidfd.h"
 
@@ -56,8 +57,13 @@ Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const Destina
     error = std::string("taking the seccomp listener from the child: ") + std::strerror(errno);
     return Handoff::Broken;
   }
-  supervisor = std::make_unique<Supervisor>(std::move(listener), std::move(policy),
-                                            std::make_unique<DomainAgent>(std::move(agent)));
+  try {
+    supervisor = std::make_unique<Supervisor>(std::move(listener), std::move(policy),
+                                              std::make_unique<DomainAgent>(std::move(agent)));
+  } catch (const std::system_error& e) {
+    error = std::string("starting the network supervisor: ") + e.what();
+    return Handoff::Broken;
+  }
   const char ack = 1;
   if (write(channel, &ack, 1) != 1) {
     error = std::string("releasing the child: ") + std::strerror(errno);

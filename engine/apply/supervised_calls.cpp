@@ -190,6 +190,14 @@ class CallHandler {
 
   bool still_valid() const { return seccomp_notify_id_valid(ctx_.listener, call_.id) == 0; }
 
+  // The last step before acting: takes what else the call needs from the task by its tid
+  // (the working directory a relative unix path resolves in), then checks the notification
+  // is still live, which proves the tid named the caller throughout.
+  bool confirm(const sockaddr_storage* name, socklen_t name_len) {
+    if (!inet() && name) cwd_ = cwd_for(*name, name_len);
+    return still_valid();
+  }
+
   // Copies a (pointer, length) sockaddr argument pair: 0 or the kernel's errno.
   int copy_address(std::uint64_t ptr, int len) {
     if (len < 0 || static_cast<std::size_t>(len) > sizeof addr_) return EINVAL;
@@ -203,7 +211,7 @@ class CallHandler {
 
   CallAnswer address_call(AgentOp op) {
     if (const int err = copy_address(call_.args[1], int_arg(call_.args[2]))) return fail(err);
-    if (!still_valid()) return fail(ESRCH);
+    if (!confirm(&addr_, addr_len_)) return fail(ESRCH);
     if (!inet()) {
       AgentRequest r;
       r.op = op;
@@ -217,11 +225,10 @@ class CallHandler {
   }
 
   // Has the domain agent make `r` on our duplicate, addressed to `name` if there is one (a
-  // relative unix path then resolves in the caller's working directory).
+  // relative unix path then resolves in the caller's working directory, taken by confirm()).
   AgentResult by_agent(AgentRequest& r, const sockaddr_storage* name, socklen_t name_len) const {
     r.sock = sock_.get();
-    const UniqueFd cwd = name ? cwd_for(*name, name_len) : UniqueFd();
-    r.cwd = cwd.get();
+    r.cwd = name ? cwd_.get() : -1;
     r.name = name;
     r.name_len = name ? name_len : 0;
     return ctx_.agent->perform(r);
@@ -251,7 +258,7 @@ class CallHandler {
     }
     const std::vector<iovec> iov{{reinterpret_cast<void*>(call_.args[1]), static_cast<std::size_t>(call_.args[2])}};
     if (const int err = copy_payload(call_.pid, iov, type_, kMaxPayload, m.data)) return fail(err);
-    if (!still_valid()) return fail(ESRCH);
+    if (!confirm(m.name_len ? &m.name : nullptr, m.name_len)) return fail(ESRCH);
     ssize_t sent = 0;
     const int err = transmit(m, int_arg(call_.args[3]), sent);
     return err ? fail(err) : answer_of(sent, 0);
@@ -309,7 +316,7 @@ class CallHandler {
   int send_one(std::uint64_t msg_addr, int flags, std::size_t budget, ssize_t& sent) {
     CopiedMessage m;
     if (const int err = copy_message(call_.pid, msg_addr, type_, budget, m)) return err;
-    if (!still_valid()) return ESRCH;
+    if (!confirm(m.name_len ? &m.name : nullptr, m.name_len)) return ESRCH;
     return transmit(m, flags, sent);
   }
 
@@ -324,6 +331,10 @@ class CallHandler {
   CallAnswer sendmmsg_call() {
     const std::size_t count = std::min<std::size_t>(static_cast<std::uint32_t>(call_.args[2]), kMaxIov);
     const int flags = int_arg(call_.args[3]);
+    // Each message's byte count is written back after its send, which send_one's check no
+    // longer covers: through the caller's memory file, opened before the first check.
+    const UniqueFd memory = open_child_memory(call_.pid);
+    if (!memory) return fail(ESRCH);
     std::size_t used = 0, done = 0;
     for (; done < count && used < kMaxBatchPayload; ++done) {
       const std::uint64_t entry = call_.args[1] + done * sizeof(mmsghdr);
@@ -333,7 +344,7 @@ class CallHandler {
         break;
       }
       const unsigned len = static_cast<unsigned>(sent);
-      if (!write_child(call_.pid, entry + offsetof(mmsghdr, msg_len), &len, sizeof len)) {
+      if (!write_child(memory.get(), entry + offsetof(mmsghdr, msg_len), &len, sizeof len)) {
         if (done == 0) return fail(EFAULT);
         break;
       }
@@ -346,6 +357,7 @@ class CallHandler {
   const SupervisedCall& call_;
   TaskHandle task_;
   UniqueFd sock_;
+  UniqueFd cwd_;
   bool sigpipe_ = false;
   int family_ = 0;
   int type_ = 0;

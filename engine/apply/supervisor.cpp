@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <system_error>
 
 #include "engine/apply/pidfd.h"
 
@@ -48,6 +49,8 @@ Supervisor::Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolic
   ioctl(listener_.get(), kNotifSetFlags, kSyncWakeUp);
   const std::lock_guard lock(mu_);
   add_worker();
+  // Without a single thread every supervised call would wait forever: refuse to start.
+  if (workers_.empty()) throw std::system_error(EAGAIN, std::generic_category(), "starting a supervisor thread");
 }
 
 Supervisor::~Supervisor() { stop(); }
@@ -56,7 +59,14 @@ void Supervisor::add_worker() {
   if (stopping_ || workers_.size() >= kMaxWorkers) return;
   ++waiting_;
   Worker& w = workers_.emplace_back();
-  w.thread = std::thread([this, &w] { serve(w); });
+  try {
+    w.thread = std::thread([this, &w] { serve(w); });
+  } catch (const std::system_error&) {
+    // No thread to be had (the sandbox may have used up the process limit): the calls wait
+    // for the threads there are, and sandlock itself goes on (timeout, reaping, signals).
+    workers_.pop_back();
+    --waiting_;
+  }
 }
 
 void Supervisor::stop() {
@@ -94,6 +104,7 @@ void Supervisor::serve(Worker& self) {
     answer(call);
     ++waiting_;
   }
+  --waiting_;  // so that a thread taking the last real place still starts another
   const std::lock_guard lock(mu_);
   self.done = true;
   worker_done_.notify_all();
@@ -121,7 +132,10 @@ void Supervisor::answer(const SupervisedCall& call) {
   resp.error = -a.error;
   resp.flags = 0;  // never SECCOMP_USER_NOTIF_FLAG_CONTINUE: see supervised_calls.h
   // ENOENT: the caller died or was interrupted meanwhile; nobody is waiting for the answer.
-  ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_SEND, &resp);
+  // EINTR: the send waits for a lock interruptibly; only stop()'s signal gets here, and then
+  // closing the listener fails the call anyway.
+  while (ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && errno == EINTR && !stopping_) {
+  }
   if (a.signal) sys::pidfd_send_signal(a.signal_target->get(), a.signal);
 }
 

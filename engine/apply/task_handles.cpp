@@ -1,5 +1,8 @@
 #include "engine/apply/task_handles.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <string>
@@ -36,7 +39,11 @@ UniqueFd open_task(pid_t tid, bool& cacheable) {
   if (fd >= 0 || errno != EINVAL) return UniqueFd(fd);
   cacheable = false;
   const pid_t group = thread_group_of(tid);  // checked live by the caller, as any pidfd
-  return UniqueFd(group > 0 ? sys::pidfd_open(group, 0) : -1);
+  // A thread made without CLONE_FILES (or after unshare(CLONE_FILES)) has a table of its
+  // own, and the group's would give another descriptor under the same number: refused.
+  constexpr int kKcmpFiles = 2;  // KCMP_FILES
+  if (group <= 0 || syscall(SYS_kcmp, tid, group, kKcmpFiles, 0, 0) != 0) return UniqueFd();
+  return UniqueFd(sys::pidfd_open(group, 0));
 }
 
 }  // namespace

@@ -85,7 +85,8 @@ Rules raw_sockets() {
           deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq32(0, AF_PACKET)})};
 }
 
-// Families other than unix, inet, inet6 and netlink. Some reach other hosts on paths that
+// socket() families other than unix, inet, inet6 and netlink, and socketpair() families
+// other than unix. Some reach other hosts on paths that
 // neither Landlock's TCP rules nor the supervisor see: AF_SMC falls back to plain TCP to
 // any address, AF_RDS runs over TCP, AF_VSOCK talks to the hypervisor's host. Refused as
 // if the kernel lacked them (EAFNOSUPPORT), which programs probing for them expect.
@@ -100,7 +101,10 @@ Rules other_socket_families() {
           refuse(masked_eq(0, ~1ULL, 8)),  // 8-9
           refuse(eq(0, 11)),
           refuse(masked_eq(0, ~3ULL, 12)),  // 12-15
-          refuse(ge(0, 17))};
+          refuse(ge(0, 17)),
+          // socketpair: only AF_UNIX, and AF_TIPC besides it, implement it.
+          deny("socketpair", {eq(0, 0)}, EAFNOSUPPORT),
+          deny("socketpair", {ge(0, 2)}, EAFNOSUPPORT)};
 }
 
 // (mask, value) pairs over the socket kind; a kind matching any pair is refused.

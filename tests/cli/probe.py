@@ -349,6 +349,10 @@ def run(op, args):
         if fd < 0:
             raise OSError(ctypes.get_errno(), op)
         os.close(fd)
+    elif op == "socketpair":  # socketpair(FAMILY, SOCK_STREAM)
+        a, b = socket.socketpair(int(args[0]), socket.SOCK_STREAM)
+        a.close()
+        b.close()
     elif op == "alloc":
         b = bytearray(int(args[0]) * 1024 * 1024)
         b[-1] = 1

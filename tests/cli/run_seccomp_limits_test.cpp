@@ -42,6 +42,7 @@ TEST_F(RunSeccomp, OtherSocketFamiliesAreRefusedAsUnsupported) {
   EXPECT_EQ(probe(p, {"socket", "1", "1"}), "ok") << last().err;         // AF_UNIX
   EXPECT_EQ(probe(p, {"socket", "16", "2"}), "ok") << last().err;        // AF_NETLINK
   EXPECT_EQ(probe(p, {"socket", "2", "1"}), "ok") << last().err;         // AF_INET TCP
+  EXPECT_EQ(probe(p, {"socketpair", "1"}), "ok") << last().err;          // AF_UNIX pairs
   const auto allowed = profile("network: {allow: [\"tcp://*:443\"]}\nsyscalls: {allow: [\"@other-sockets\"]}\n", "a.yaml");
   EXPECT_EQ(probe(allowed, {"socket", "40", "1"}), "ok") << last().err;
 }

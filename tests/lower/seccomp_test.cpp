@@ -227,12 +227,25 @@ TEST(LowerSeccomp, SocketRulesCompareTheLow32BitsOfIntArguments) {
   EXPECT_TRUE(refused(*argument_filter_rules(kInetNonTcpFilter), {0x100000002, 2 /*SOCK_DGRAM*/, 0}));
 }
 
+std::vector<SeccompRule> rules_for(const std::vector<SeccompRule>& rules, std::string_view syscall) {
+  std::vector<SeccompRule> out;
+  for (const SeccompRule& r : rules)
+    if (r.syscall == syscall) out.push_back(r);
+  return out;
+}
+
 TEST(LowerSeccomp, SocketFamiliesOtherThanUnixInetAndNetlinkAreRefusedAsUnsupported) {
-  const auto rules = *argument_filter_rules("socket:other-families");
-  for (const SeccompRule& r : rules) {
+  const auto all = *argument_filter_rules("socket:other-families");
+  for (const SeccompRule& r : all) {
     EXPECT_EQ(r.errno_value, EAFNOSUPPORT);
     ASSERT_EQ(r.args.size(), 1u);  // libseccomp 2.5: one comparison per argument
   }
+  const auto rules = rules_for(all, "socket");
+  const auto pairs = rules_for(all, "socketpair");
+  ASSERT_EQ(rules.size() + pairs.size(), all.size());
+  for (std::uint64_t family : {0ULL, 2ULL, 10ULL, 16ULL, 30ULL /*AF_TIPC*/, 0x100000001ULL})
+    EXPECT_TRUE(refused(pairs, {family, 5})) << std::hex << family;
+  EXPECT_FALSE(refused(pairs, {1 /*AF_UNIX*/, 5}));
   for (std::uint64_t family = 0; family < 64; ++family) {
     const bool kept = family == 1 || family == 2 || family == 10 || family == 16;
     EXPECT_EQ(refused(rules, {family, 1, 0}), !kept) << family;
