@@ -141,9 +141,13 @@ def run(op, args):
         t = threading.Thread(target=swap)
         t.start()
         results = {}
+        import random, time
         try:
             for i in range(len(tcp)):
                 current[0] = i
+                # A short sleep of random length lets the swapper run (it needs the GIL
+                # between its two dup2 calls), so each connect meets either socket.
+                time.sleep(random.random() * 2e-5)
                 rc = libc.connect(slot, addr, 16)
                 key = "ok" if rc == 0 else "errno %d" % ctypes.get_errno()
                 results[key] = results.get(key, 0) + 1
