@@ -9,6 +9,7 @@
 #include "engine/apply/kernel.h"
 #include "engine/compile/fs_trie.h"
 #include "engine/lower/protections.h"
+#include "engine/lower/syscall_filters.h"
 
 namespace sandlock {
 namespace {
@@ -21,6 +22,14 @@ std::string access_summary(std::uint64_t access) {
   if (access == fs_exec_access()) return "exec";
   if (access == fs_read_access()) return "read";
   return fs_rights_to_string(access);
+}
+
+// `text` padded to a column of `width`; one that does not fit keeps two spaces after it, so
+// it never runs into the next column.
+std::string cell(std::string_view text, std::size_t width) {
+  std::string out(text);
+  out.append(out.size() < width ? width - out.size() : 2, ' ');
+  return out;
 }
 
 std::string where(const Provenance& p) {
@@ -107,20 +116,24 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
     if (node.access) {
       any_fs = true;
       const std::string access = access_summary(node.access);
-      s << "  " << std::setw(36) << path << std::setw(12) << access << (access.size() >= 12 ? "  " : "");
+      s << "  " << cell(path, 36) << cell(access, 12);
       for (std::size_t i = 0; i < node.grant_from.size(); ++i) s << (i ? "; " : "") << where(node.grant_from[i]);
       s << "\n";
     }
     if (node.deny) {
       any_fs = true;
-      s << "  " << std::setw(36) << path << std::setw(12) << "DENY" << where(*node.deny) << "\n";
+      s << "  " << cell(path, 36) << cell("DENY", 12) << where(*node.deny) << "\n";
     }
   });
   if (!any_fs) s << "  (nothing: no file can be opened)\n";
 
   s << "\nNetwork\n";
   switch (g.net_mode) {
-    case NetMode::None: s << "  no network: no connection or datagram leaves the sandbox\n"; break;
+    case NetMode::None:
+      s << (g.syscall_deny.count(std::string(kOtherFamiliesFilter))
+                ? "  no network: no connection or datagram leaves the sandbox\n"
+                : "  no inet network (other socket families are allowed: @other-sockets)\n");
+      break;
     case NetMode::Allow: s << "  allow list (everything else is refused):\n"; break;
     case NetMode::DenyList: s << "  deny list (everything else is allowed):\n"; break;
   }
@@ -132,7 +145,7 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
   };
   for (const auto& d : g.net_mode == NetMode::DenyList ? g.net_deny : g.net_allow) {
     const std::string t = net_dest_text(d);
-    s << "  " << std::setw(40) << t << (d.from.empty() ? "" : where(d.from.front())) << mechanism_for(t) << "\n";
+    s << "  " << cell(t, 40) << (d.from.empty() ? "" : where(d.from.front())) << mechanism_for(t) << "\n";
   }
   if (g.bind.empty())
     s << "  bind: none\n";
@@ -144,19 +157,19 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
   // Which mechanism enforces each network rule on this host (Landlock, supervisor, seccomp).
   if (host_plan && !host_plan->net_enforcement.empty()) {
     s << "  enforced on this host by:\n";
-    for (const auto& e : host_plan->net_enforcement) s << "    " << std::setw(38) << e.rule << "[" << e.mechanism << "]\n";
+    for (const auto& e : host_plan->net_enforcement) s << "    " << cell(e.rule, 46) << "[" << e.mechanism << "]\n";
   }
 
   std::size_t builtin = 0;
   for (const auto& [name, from] : g.syscall_deny) builtin += from.where.line == 0;
   s << "\nSyscalls: " << g.syscall_deny.size() << " denied (" << builtin << " by the built-in default set)\n";
   for (const auto& [name, from] : g.syscall_deny)
-    if (from.where.line) s << "  deny " << std::setw(30) << name << where(from) << "\n";
-  for (const auto& [name, from] : g.syscall_allow) s << "  allow " << std::setw(29) << name << where(from) << "\n";
+    if (from.where.line) s << "  deny " << cell(name, 30) << where(from) << "\n";
+  for (const auto& [name, from] : g.syscall_allow) s << "  allow " << cell(name, 29) << where(from) << "\n";
 
   if (!g.limits.empty()) {
     s << "\nLimits\n";
-    for (const auto& [k, v] : g.limits) s << "  " << std::setw(12) << k << std::setw(14) << v.value << where(v.from) << "\n";
+    for (const auto& [k, v] : g.limits) s << "  " << cell(k, 12) << cell(std::to_string(v.value), 14) << where(v.from) << "\n";
   }
   if (g.program && g.program->exec) {
     s << "\nProgram: " << g.program->exec->value;

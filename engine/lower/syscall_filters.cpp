@@ -145,7 +145,7 @@ constexpr std::array<FilterEntry, 10> kFilters{{
     {"ioctl:tiocsti", [] { return ioctl_request(TIOCSTI); }},
     {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
     {"socket:raw", raw_sockets},
-    {"socket:other-families", other_socket_families},
+    {kOtherFamiliesFilter, other_socket_families},
     {kInetNonTcpFilter, inet_non_tcp},
     {kInetSocketsFilter, inet_sockets},
     {kInetStreamOrDgramFilter, inet_stream_or_dgram},

@@ -21,6 +21,10 @@ inline constexpr std::string_view kInetSocketsFilter = "socket:inet";
 // streams or datagram sockets (UDP, ICMP ping); raw, packet, SCTP, MPTCP and SMC are refused.
 inline constexpr std::string_view kInetStreamOrDgramFilter = "socket:inet-stream-or-dgram";
 
+// In the default deny set (group @other-sockets): socket families other than unix, inet,
+// inet6 and netlink, which reach other hosts on paths the network rules do not see.
+inline constexpr std::string_view kOtherFamiliesFilter = "socket:other-families";
+
 // Every entry argument_filter_rules knows.
 std::span<const std::string_view> argument_filter_names();
 

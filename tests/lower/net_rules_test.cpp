@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/lower/net_rules.h"
+#include "engine/lower/syscall_filters.h"
 #include "tests/lower/graph_builder.h"
 
 namespace sandlock {
@@ -44,11 +45,23 @@ TEST(LowerNet, AnyHostWithPortsBecomesOneConnectRulePerPort) {
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{80, kNetConnectTcp}, {81, kNetConnectTcp}, {443, kNetConnectTcp}}));
   EXPECT_FALSE(n.needs_supervisor);
-  ASSERT_EQ(n.enforcement.size(), 3u);
+  ASSERT_EQ(n.enforcement.size(), 4u);
   EXPECT_EQ(n.enforcement[0].rule, "allow tcp://*:443");
   EXPECT_EQ(n.enforcement[0].mechanism, "landlock");
   EXPECT_EQ(n.enforcement[2].rule, "no udp, icmp, raw or sctp inet sockets");
   EXPECT_EQ(n.enforcement[2].mechanism, "seccomp");
+}
+
+// explain says whether the families past the network rules are refused, which the default
+// deny set does unless a profile re-allows @other-sockets.
+TEST(LowerNet, OtherSocketFamiliesAreReportedAsRefusedOrNot) {
+  PolicyGraph g;
+  g.net_mode = NetMode::None;
+  const auto families = [](const NetLowering& n) { return n.enforcement.back(); };
+  EXPECT_EQ(families(lower_active(g)).rule, "no smc, rds, vsock or other socket families");
+  EXPECT_EQ(families(lower_active(g)).mechanism, "none (syscalls.allow: @other-sockets)");
+  g.syscall_deny[std::string(kOtherFamiliesFilter)] = Provenance{};
+  EXPECT_EQ(families(lower_active(g)).mechanism, "seccomp");
 }
 
 TEST(LowerNet, AllowWithoutTcpDestinationsKeepsConnectHandledWithNoRules) {
@@ -126,7 +139,7 @@ TEST(LowerNet, BindAndConnectOnOnePortMergeAndPortZeroIsNeverEmitted) {
   const NetLowering n = lower_active(g);
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{1, kNetConnectTcp}, {2, kNetConnectTcp}, {8080, kBoth}}));
-  ASSERT_EQ(n.enforcement.size(), 3u);
+  ASSERT_EQ(n.enforcement.size(), 4u);
   EXPECT_EQ(n.enforcement[1].rule, "bind 8080");
   EXPECT_EQ(n.enforcement[1].mechanism, "landlock");
 }
