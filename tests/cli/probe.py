@@ -69,7 +69,8 @@ def run(op, args):
         s.sendmsg([b"sand", b"lock"], [], 0, (args[0], int(args[1])))
         s.close()
     elif op == "udp-sendmmsg":
-        # sendmmsg(2) of one datagram per HOST PORT pair; prints how many were sent.
+        # sendmmsg(2) of one datagram per HOST PORT pair; prints how many were sent and the
+        # byte count the call wrote back into each sent message's msg_len.
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         pairs = list(zip(args[0::2], args[1::2]))
@@ -90,7 +91,7 @@ def run(op, args):
         rc = libc.sendmmsg(s.fileno(), msgs, len(pairs), 0)
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
-        return "sent %d" % rc
+        return "sent %d len %s" % (rc, ",".join(str(m.len) for m in msgs[:rc]))
     elif op == "race-connect":
         # One thread flips a sockaddr's port between GOOD and BAD while this one connects
         # with it N times; the supervisor must only ever reach what it checked.

@@ -174,8 +174,10 @@ TEST_F(RunSupervised, SendmmsgChecksEveryMessage) {
   Peer good("127.0.0.1", SOCK_DGRAM), bad("127.0.0.1", SOCK_DGRAM);
   const auto p = allow(quoted("udp://127.0.0.1:" + good.port_text()));
   const std::string g = good.port_text(), b = bad.port_text();
-  // Two allowed, then a refused one: the batch stops there and reports 2.
-  EXPECT_EQ(probe(p, {"udp-sendmmsg", "127.0.0.1", g, "127.0.0.1", g, "127.0.0.1", b}), "sent 2") << last().err;
+  // Two allowed, then a refused one: the batch stops there and reports 2, each sent message
+  // with its byte count written back into its msg_len, as the kernel does.
+  EXPECT_EQ(probe(p, {"udp-sendmmsg", "127.0.0.1", g, "127.0.0.1", g, "127.0.0.1", b}), "sent 2 len 8,8")
+      << last().err;
   EXPECT_EQ(good.arrived(), 2);
   EXPECT_EQ(bad.arrived(), 0);
   EXPECT_EQ(probe(p, {"udp-sendmmsg", "127.0.0.1", b, "127.0.0.1", g}), "errno 13") << last().err;
