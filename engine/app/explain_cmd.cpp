@@ -130,7 +130,7 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
   s << "\nNetwork\n";
   switch (g.net_mode) {
     case NetMode::None:
-      s << (g.syscall_deny.count(std::string(kOtherFamiliesFilter))
+      s << (refuses_other_socket_families(g)
                 ? "  no network: no connection or datagram leaves the sandbox\n"
                 : "  no inet network (other socket families are allowed: @other-sockets)\n");
       break;

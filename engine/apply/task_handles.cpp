@@ -4,10 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "engine/apply/pidfd.h"
+#include "engine/util/disk.h"
 
 namespace sandlock {
 namespace {
@@ -16,15 +17,9 @@ constexpr unsigned kPidfdThread = 0x80;  // PIDFD_THREAD (O_EXCL), Linux 6.9
 
 // The thread group a thread belongs to, from /proc (0 when unknown).
 pid_t thread_group_of(pid_t tid) {
-  const std::string path = "/proc/" + std::to_string(tid) + "/status";
-  std::FILE* f = std::fopen(path.c_str(), "re");
-  if (!f) return 0;
-  char line[128];
-  long tgid = 0;
-  while (std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "Tgid: %ld", &tgid) == 1) break;
-  std::fclose(f);
-  return static_cast<pid_t>(tgid);
+  const auto status = disk::read_file("/proc/" + std::to_string(tid) + "/status");
+  const std::size_t at = status ? status->find("\nTgid:") : std::string::npos;
+  return at == std::string::npos ? 0 : static_cast<pid_t>(std::atol(status->c_str() + at + 6));
 }
 
 // A pidfd of the tid itself: with PIDFD_THREAD (Linux 6.9+) for any thread, without it for

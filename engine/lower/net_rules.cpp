@@ -169,9 +169,8 @@ class NetLowerer {
       out_.enforcement.push_back({"no udp, icmp, raw or sctp inet sockets", "seccomp"});
     if (out_.deny_inet_sockets) out_.enforcement.push_back({"no inet sockets", "seccomp"});
     if (out_.stream_or_dgram_only) out_.enforcement.push_back({"no raw or sctp inet sockets", "seccomp"});
-    const bool families_refused = g_.syscall_deny.count(std::string(kOtherFamiliesFilter)) > 0;
     out_.enforcement.push_back({"no smc, rds, vsock or other socket families",
-                                families_refused ? "seccomp" : "none (syscalls.allow: @other-sockets)"});
+                                refuses_other_socket_families(g_) ? "seccomp" : "none (syscalls.allow: @other-sockets)"});
   }
 
   const PolicyGraph& g_;

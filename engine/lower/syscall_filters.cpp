@@ -86,25 +86,25 @@ Rules raw_sockets() {
 }
 
 // socket() families other than unix, inet, inet6 and netlink, and socketpair() families
-// other than unix. Some reach other hosts on paths that
-// neither Landlock's TCP rules nor the supervisor see: AF_SMC falls back to plain TCP to
-// any address, AF_RDS runs over TCP, AF_VSOCK talks to the hypervisor's host. Refused as
-// if the kernel lacked them (EAFNOSUPPORT), which programs probing for them expect.
-// Allowed: 1, 2, 10, 16. Refused: 0, 3-9, 11-15, and everything from 17 up, which also
-// covers any value with high bits set (the kernel would read its low 32 bits).
+// other than unix. Some reach other hosts on paths that neither Landlock's TCP rules nor
+// the supervisor see: AF_SMC falls back to plain TCP to any address, AF_RDS runs over TCP,
+// AF_VSOCK talks to the hypervisor's host. Refused as if the kernel lacked them
+// (EAFNOSUPPORT), which programs probing for them expect.
+// socket: allowed 1, 2, 10, 16; refused 0, 3-9, 11-15, and everything from 17 up, which
+// also covers any value with high bits set (the kernel would read its low 32 bits).
+// socketpair: only AF_UNIX, and AF_TIPC besides it, implement it; allowed 1.
 Rules other_socket_families() {
   static_assert(AF_UNIX == 1 && AF_INET == 2 && AF_INET6 == 10 && AF_NETLINK == 16);
-  const auto refuse = [](SeccompArgCmp c) { return deny("socket", {c}, EAFNOSUPPORT); };
-  return {refuse(eq(0, 0)),
-          refuse(eq(0, 3)),
-          refuse(masked_eq(0, ~3ULL, 4)),  // 4-7
-          refuse(masked_eq(0, ~1ULL, 8)),  // 8-9
-          refuse(eq(0, 11)),
-          refuse(masked_eq(0, ~3ULL, 12)),  // 12-15
-          refuse(ge(0, 17)),
-          // socketpair: only AF_UNIX, and AF_TIPC besides it, implement it.
-          deny("socketpair", {eq(0, 0)}, EAFNOSUPPORT),
-          deny("socketpair", {ge(0, 2)}, EAFNOSUPPORT)};
+  const auto refuse = [](std::string_view call, SeccompArgCmp c) { return deny(call, {c}, EAFNOSUPPORT); };
+  return {refuse("socket", eq(0, 0)),
+          refuse("socket", eq(0, 3)),
+          refuse("socket", masked_eq(0, ~3ULL, 4)),  // 4-7
+          refuse("socket", masked_eq(0, ~1ULL, 8)),  // 8-9
+          refuse("socket", eq(0, 11)),
+          refuse("socket", masked_eq(0, ~3ULL, 12)),  // 12-15
+          refuse("socket", ge(0, 17)),
+          refuse("socketpair", eq(0, 0)),
+          refuse("socketpair", ge(0, 2))};
 }
 
 // (mask, value) pairs over the socket kind; a kind matching any pair is refused.
@@ -117,7 +117,7 @@ Rules inet_sockets_except(const KindCubes& refused_kinds) {
   Rules out;
   for (std::uint32_t family : {AF_INET, AF_INET6}) {
     for (auto [mask, value] : refused_kinds) out.push_back(deny("socket", {eq32(0, family), masked_eq(1, mask, value)}));
-    for (std::uint64_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq32(0, family), eq32(2, proto)}));
+    for (std::uint32_t proto : kOtherStreamProtocols) out.push_back(deny("socket", {eq32(0, family), eq32(2, proto)}));
   }
   return out;
 }
@@ -160,6 +160,10 @@ constexpr auto kFilterNames = [] {
 }  // namespace
 
 std::span<const std::string_view> argument_filter_names() { return kFilterNames; }
+
+bool refuses_other_socket_families(const PolicyGraph& graph) {
+  return graph.syscall_deny.count(std::string(kOtherFamiliesFilter)) > 0;
+}
 
 std::optional<std::vector<SeccompRule>> argument_filter_rules(std::string_view entry) {
   for (const FilterEntry& f : kFilters)

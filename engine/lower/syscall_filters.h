@@ -24,6 +24,8 @@ inline constexpr std::string_view kInetStreamOrDgramFilter = "socket:inet-stream
 // In the default deny set (group @other-sockets): socket families other than unix, inet,
 // inet6 and netlink, which reach other hosts on paths the network rules do not see.
 inline constexpr std::string_view kOtherFamiliesFilter = "socket:other-families";
+// Whether the graph keeps that entry denied (it does unless @other-sockets is re-allowed).
+bool refuses_other_socket_families(const PolicyGraph& graph);
 
 // Every entry argument_filter_rules knows.
 std::span<const std::string_view> argument_filter_names();
