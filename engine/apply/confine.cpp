@@ -101,7 +101,14 @@ int load_seccomp(const PreparedSeccomp& prepared, int& listener) {
   listener = -1;
   if (prepared.program.empty()) return 0;
   sock_fprog prog{static_cast<unsigned short>(prepared.program.size()), const_cast<sock_filter*>(prepared.program.data())};
-  const long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prepared.flags, &prog);
+  unsigned flags = prepared.flags;
+  long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  if (rc < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+    // Before Linux 5.19: taken calls stay interruptible (a retried send may repeat), which
+    // weakens no rule of the profile; see the README's network section.
+    flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+    rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+  }
   if (rc < 0) return errno;
   if (prepared.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) listener = static_cast<int>(rc);
   return 0;

@@ -113,6 +113,10 @@ unsigned seccomp_load_flags(const SeccompPlan& plan, const SeccompFilter& filter
   for (const SeccompRule& r : plan.rules)
     if (r.action == SeccompRule::Action::Notify && native_syscall_number(r.syscall))
       flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  // The supervisor makes a call itself (connect, send), so a caller that a signal pulled
+  // away after the call was taken would retry what was already done: a datagram or stream
+  // data sent twice, EISCONN. Once taken, a call waits for its answer, killable only.
+  if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
   return flags;
 }
 

@@ -92,6 +92,27 @@ def run(op, args):
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
         return "sent %d len %s" % (rc, ",".join(str(m.len) for m in msgs[:rc]))
+    elif op == "udp-send-signalled":
+        # Sends N datagrams to HOST:PORT while an interval timer signals the process every
+        # 100 us, retrying each send on EINTR as programs do; prints whether signals came (more
+        # than 10) and whether any send failed with EINTR.
+        # A send the supervisor made must never be made again by the retry.
+        import ctypes, signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        addr = ctypes.create_string_buffer(sockaddr_in(args[0], int(args[1])), 16)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        handled = []
+        signal.signal(signal.SIGALRM, lambda *_: handled.append(1))  # installed without SA_RESTART
+        signal.setitimer(signal.ITIMER_REAL, 0.0001, 0.0001)
+        interrupted = 0
+        for i in range(int(args[2])):
+            data = b"%08d" % i
+            while libc.sendto(s.fileno(), data, len(data), 0, addr, 16) < 0:
+                if ctypes.get_errno() != errno.EINTR:
+                    raise OSError(ctypes.get_errno(), op)
+                interrupted += 1
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return "signals %s, interrupted %s" % ("many" if len(handled) > 10 else "few", "some" if interrupted else "none")
     elif op == "race-connect":
         # One thread flips a sockaddr's port between GOOD and BAD while this one connects
         # with it N times; the supervisor must only ever reach what it checked.

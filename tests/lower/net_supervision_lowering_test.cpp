@@ -1,6 +1,7 @@
 // The seccomp side of network supervision: which sockets BPF refuses, when connect and
 // friends are supervised, and that send() on an established connection is not.
 #include <gtest/gtest.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -104,6 +105,26 @@ TEST(NetSupervisionLowering, SendtoIsSupervisedOnlyWithAnAddress) {
   ASSERT_NE(connect, plan.rules.end());
   EXPECT_EQ(connect->action, SeccompRule::Action::Notify);
   EXPECT_TRUE(connect->args.empty());
+}
+
+// A supervised filter hands out a listener, and a call once taken waits for its answer
+// (killable only): a signal must not make the caller retry what the supervisor did.
+TEST(NetSupervisionLowering, ASupervisedFilterIsLoadedWithAListenerAndKillableWaits) {
+  const auto load_flags = [](const PolicyGraph& g, bool net_tcp_active) {
+    const SeccompPlan plan = lower_sec(g, lower_net(g, net_tcp_active));
+    std::string error;
+    const SeccompFilter filter = build_seccomp(plan, error);
+    return seccomp_load_flags(plan, filter);
+  };
+  PolicyGraph supervised;
+  supervised.net_mode = NetMode::Allow;
+  supervised.net_allow = {dest(kProtoTcp, {{80, 80}}, "web.example")};
+  const unsigned on = load_flags(supervised, true);
+  EXPECT_TRUE(on & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+  EXPECT_TRUE(on & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+  const unsigned off = load_flags(PolicyGraph{}, true);  // no destination policy: the kernel decides
+  EXPECT_FALSE(off & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+  EXPECT_FALSE(off & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }
 
 }  // namespace
