@@ -1,6 +1,7 @@
 #include "engine/apply/supervisor.h"
 
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -47,25 +48,34 @@ Supervisor::Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolic
     : listener_(std::move(listener)), policy_(std::move(policy)), agent_(std::move(agent)) {
   install_stop_handler();
   ioctl(listener_.get(), kNotifSetFlags, kSyncWakeUp);
-  const std::lock_guard lock(mu_);
-  add_worker();
-  // Without a single thread every supervised call would wait forever: refuse to start.
-  if (workers_.empty()) throw std::system_error(EAGAIN, std::generic_category(), "starting a supervisor thread");
+  {
+    const std::lock_guard lock(mu_);
+    // Without a receiver every supervised call would wait forever: refuse to start.
+    if (!add_worker()) throw std::system_error(EAGAIN, std::generic_category(), "starting a supervisor thread");
+  }
+  // Without the watchdog a call held up (a unix connect waiting for a peer that waits for
+  // a supervised call itself) could stall the sandbox for good: refuse to start as well.
+  try {
+    watchdog_ = std::thread([this] { watch(); });
+  } catch (const std::system_error&) {
+    stop();
+    throw;
+  }
 }
 
 Supervisor::~Supervisor() { stop(); }
 
-void Supervisor::add_worker() {
-  if (stopping_ || workers_.size() >= kMaxWorkers) return;
-  ++waiting_;
+bool Supervisor::add_worker() {
+  if (stopping_ || workers_.size() >= kMaxWorkers) return false;
   Worker& w = workers_.emplace_back();
   try {
     w.thread = std::thread([this, &w] { serve(w); });
+    return true;
   } catch (const std::system_error&) {
     // No thread to be had (the sandbox may have used up the process limit): the calls wait
     // for the threads there are, and sandlock itself goes on (timeout, reaping, signals).
     workers_.pop_back();
-    --waiting_;
+    return false;
   }
 }
 
@@ -73,6 +83,10 @@ void Supervisor::stop() {
   std::unique_lock lock(mu_);
   stopping_ = true;  // under mu_: no worker is added from now on, so the list is final
   in_flight_.shutdown_all();
+  promoted_.notify_all();
+  watchdog_wake_.notify_all();
+  taken_.fetch_add(1);  // wakes the watchdog if it waits for a call
+  taken_.notify_all();
   // A signal that lands just before a thread enters the receive is lost, hence the retries.
   for (;;) {
     bool all_done = true;
@@ -84,6 +98,8 @@ void Supervisor::stop() {
     if (all_done) break;
     worker_done_.wait_for(lock, std::chrono::milliseconds(2));
   }
+  lock.unlock();
+  if (watchdog_.joinable()) watchdog_.join();
   for (Worker& w : workers_)
     if (w.thread.joinable()) w.thread.join();
   // Calls received but not answered get no answer from us: closing the listener fails
@@ -94,20 +110,67 @@ void Supervisor::stop() {
 void Supervisor::serve(Worker& self) {
   unblock_stop_signal();
   SupervisedCall call;
-  while (receive(call)) {
-    // The last thread waiting has taken a call: start another before answering (which may
-    // block), so the next call finds one waiting.
-    if (waiting_.fetch_sub(1) == 1) {
-      const std::lock_guard lock(mu_);
-      add_worker();
-    }
+  while (become_receiver()) {
+    const bool got = receive(call);
+    receiving_.fetch_sub(1);
+    if (!got) break;
+    taken_.fetch_add(1);
+    if (watchdog_idle_) taken_.notify_one();
     answer(call);
-    ++waiting_;
   }
-  --waiting_;  // so that a thread taking the last real place still starts another
   const std::lock_guard lock(mu_);
   self.done = true;
   worker_done_.notify_all();
+}
+
+bool Supervisor::become_receiver() {
+  int nobody = 0;
+  if (receiving_.compare_exchange_strong(nobody, 1)) return !stopping_;
+  std::unique_lock lock(mu_);
+  ++parked_;
+  promoted_.wait(lock, [this] { return stopping_ || wanted_ > 0; });
+  --parked_;
+  if (stopping_) return false;
+  --wanted_;
+  receiving_.fetch_add(1);  // asked for: receives even if a thread came back meanwhile
+  return true;
+}
+
+void Supervisor::watch() {
+  std::unique_lock lock(mu_);
+  std::uint32_t seen = taken_;
+  while (!stopping_) {
+    watchdog_wake_.wait_for(lock, kStallCheck);
+    if (stopping_) break;
+    if (gone_) {  // nothing more to serve: wait for stop()
+      watchdog_wake_.wait(lock, [this] { return stopping_.load(); });
+      break;
+    }
+    const std::uint32_t now = taken_;
+    if (now != seen) {  // calls are being taken
+      seen = now;
+      continue;
+    }
+    if (receiving_ > 0) {
+      // No call for a whole period and a thread receiving: wait for the next call, not
+      // the clock (a sandbox that makes no calls costs no wake-ups).
+      lock.unlock();
+      watchdog_idle_ = true;
+      taken_.wait(now);
+      watchdog_idle_ = false;
+      lock.lock();
+      seen = taken_;
+      continue;
+    }
+    // Nobody receives and no call was taken for a whole period: every thread is held up
+    // in a call. Another receiver: a parked thread if there is one, else a new thread.
+    if (parked_ > wanted_) {
+      ++wanted_;
+      promoted_.notify_one();
+    } else {
+      add_worker();
+    }
+  }
 }
 
 bool Supervisor::receive(SupervisedCall& call) {
@@ -118,10 +181,21 @@ bool Supervisor::receive(SupervisedCall& call) {
       std::copy(std::begin(req.data.args), std::end(req.data.args), call.args.begin());
       return true;
     }
-    // EINTR: stop()'s signal. ENOENT: the call was withdrawn (its task died or was signalled).
+    // EINTR: stop()'s signal. ENOENT: the call was withdrawn (its task died or was
+    // signalled before it was taken), or no task of the sandbox is left, which the
+    // receive would answer at once forever after: then nothing is left to serve.
+    if (errno == ENOENT && sandbox_gone()) {
+      gone_ = true;
+      return false;
+    }
     if (errno != EINTR && errno != ENOENT) return false;
   }
   return false;
+}
+
+bool Supervisor::sandbox_gone() const {
+  pollfd p{listener_.get(), POLLIN, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
 void Supervisor::answer(const SupervisedCall& call) {

@@ -2,15 +2,21 @@
 // sendto with an address, sendmsg, sendmmsg, and bind when Landlock cannot keep the bind
 // list) from threads of the sandlock process.
 //
-// A pool of threads blocks in the kernel's receive (SECCOMP_IOCTL_NOTIF_RECV), which hands
-// each call to exactly one of them, on the caller's CPU. The thread that takes the last
-// waiting place starts another (up to a bound) before answering, so a blocking connect made
-// on behalf of one thread never stalls the others, and an answered call costs no wake-up of
-// any other thread. Fail closed: once the supervisor stops, the listener is closed and every
-// supervised call of the sandbox fails (ENOSYS from the kernel).
+// One thread at a time waits in the kernel's receive (SECCOMP_IOCTL_NOTIF_RECV), which
+// wakes it on the caller's CPU; after answering, it goes back to the receive. Threads
+// waiting there would all be woken by every call (its wait queue is not exclusive) for all
+// but one to sleep again, so the others park in user space instead. A watchdog looks every
+// few milliseconds: when nobody is receiving and no call was taken since it last looked
+// (every thread is held up in a call, a connect that waits for its peer, say), it adds a
+// receiver, up to a bound. So a blocking call never stalls the others for more than a few
+// milliseconds, and an answered call costs no wake-up of any other thread. When calls stop
+// coming, the watchdog sleeps until the next one. Fail closed: once the supervisor stops,
+// the listener is closed and every supervised call of the sandbox fails (ENOSYS).
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <list>
 #include <memory>
@@ -28,6 +34,8 @@ namespace sandlock {
 class Supervisor {
  public:
   static constexpr std::size_t kMaxWorkers = 64;
+  // How long nobody may receive, with no call taken, before the watchdog adds a receiver.
+  static constexpr std::chrono::milliseconds kStallCheck{2};
 
   // Starts answering on `listener` (a seccomp notification fd), which it owns from now on;
   // calls on non-inet sockets go to `agent` (null: refused).
@@ -46,11 +54,16 @@ class Supervisor {
     bool done = false;  // under mu_: serve() has returned
   };
 
-  void add_worker();  // under mu_
+  bool add_worker();  // under mu_; false when no thread could be started
   void serve(Worker& self);
-  // Blocks for one call; false when stopping or the listener failed.
+  // Makes this thread the one that receives: at once when nobody does, else once the
+  // watchdog asks for another receiver. False when stopping.
+  bool become_receiver();
+  // Blocks for one call; false when stopping, the listener failed or the sandbox is gone.
   bool receive(SupervisedCall& call);
+  bool sandbox_gone() const;  // no task is left under the filter
   void answer(const SupervisedCall& call);
+  void watch();
 
   UniqueFd listener_;
   std::shared_ptr<const DestinationPolicy> policy_;
@@ -59,10 +72,18 @@ class Supervisor {
   TaskHandles tasks_;
 
   std::atomic<bool> stopping_{false};
-  std::atomic<std::size_t> waiting_{0};  // threads in, or on their way into, the receive
+  std::atomic<bool> gone_{false};  // no task of the sandbox is left: nothing to serve
+  std::atomic<int> receiving_{0};         // threads in, or on their way into, the receive
+  std::atomic<std::uint32_t> taken_{0};   // calls taken so far (wraps), for the watchdog
+  std::atomic<bool> watchdog_idle_{false};  // it waits for taken_ to change
   std::mutex mu_;
-  std::condition_variable worker_done_;
+  std::condition_variable promoted_;     // parked threads: a receiver is wanted, or stop
+  std::condition_variable worker_done_;  // stop(): a thread has left serve()
+  std::condition_variable watchdog_wake_;
+  std::size_t parked_ = 0;  // under mu_
+  std::size_t wanted_ = 0;  // under mu_: parked threads asked to become receivers
   std::list<Worker> workers_;  // only grows, under mu_ (a list: serve() keeps a reference)
+  std::thread watchdog_;
 };
 
 }  // namespace sandlock

@@ -10,6 +10,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "engine/apply/confine.h"
 #include "engine/apply/listener_handoff.h"
@@ -141,65 +146,165 @@ int accepted(int listener) {
   return n;
 }
 
+// A loopback TCP listener that never accepts on its own (the backlog holds connections).
+struct LoopbackListener {
+  UniqueFd fd{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)};
+  std::uint16_t port = 0;
+
+  LoopbackListener() {
+    sockaddr_storage a = v4("127.0.0.1", 0);
+    socklen_t len = sizeof(sockaddr_in);
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd.get(), 4096) != 0) return;
+    getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
+  }
+};
+
+// A forked child under a connect-notifying filter, answered by a supervisor that allows
+// 127.0.0.1; `body` runs in the child with its end of a channel to the test.
+class SupervisedChild {
+ public:
+  template <class Body>
+  explicit SupervisedChild(Body body) {
+    SeccompPlan plan;
+    plan.rules.push_back({"connect", SeccompRule::Action::Notify, 0, {}, "test"});
+    PreparedSeccomp seccomp;
+    if (prepare_seccomp(plan, seccomp)) return;
+    int chan[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) != 0) return;
+    channel_ = UniqueFd(chan[0]);
+    UniqueFd child_end(chan[1]);
+    pid_ = fork();
+    if (pid_ == 0) {
+      int listener = -1;
+      if (set_no_new_privs() || load_seccomp(seccomp, listener) || hand_over_listener(listener, child_end.get()))
+        _exit(100);
+      _exit(body(child_end.get()));
+    }
+    // Our copy of the child's end goes, so a child that dies early gives EOF, not a hang.
+    child_end.reset();
+    PolicyGraph g;
+    g.net_mode = NetMode::Allow;
+    g.net_allow = {dest(kProtoTcp, cidr(AF_INET, "127.0.0.1", 32), {})};
+    ChildFailure failure{};
+    started_ = pid_ > 0 && start_supervisor(channel_.get(), pid_, std::make_shared<const DestinationPolicy>(policy_for(g)),
+                                            UniqueFd(), supervisor_, failure, error_) == Handoff::Started;
+  }
+  ~SupervisedChild() {
+    if (supervisor_) supervisor_->stop();
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+  SupervisedChild(const SupervisedChild&) = delete;
+  SupervisedChild& operator=(const SupervisedChild&) = delete;
+
+  bool started() const { return started_; }
+  const std::string& error() const { return error_; }
+  int channel() const { return channel_.get(); }
+  Supervisor& supervisor() { return *supervisor_; }
+  int exit_code() {
+    int status = 0;
+    if (waitpid(pid_, &status, 0) != pid_) return -1;
+    pid_ = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  UniqueFd channel_;
+  pid_t pid_ = -1;
+  std::unique_ptr<Supervisor> supervisor_;
+  std::string error_;
+  bool started_ = false;
+};
+
+int read_int(int fd) {
+  int v = -1;
+  return read(fd, &v, sizeof v) == static_cast<ssize_t>(sizeof v) ? v : -1;
+}
+bool write_int(int fd, int v) { return write(fd, &v, sizeof v) == static_cast<ssize_t>(sizeof v); }
+
 // A child under a connect-notifying filter connects while the supervisor runs (allowed:
 // it connects), then after the supervisor stopped: the kernel fails the call (ENOSYS), and
 // the listener sees nothing more.
 TEST(Supervisor, FailsClosedOnceStopped) {
-  const UniqueFd listener(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  const LoopbackListener listener;
+  ASSERT_NE(listener.port, 0);
+  SupervisedChild child([port = listener.port](int chan) {
+    char go = 0;
+    if (!write_int(chan, connect_loopback(port)) || read(chan, &go, 1) != 1) return 101;
+    return write_int(chan, connect_loopback(port)) ? 0 : 102;
+  });
+  ASSERT_TRUE(child.started()) << child.error();
+  const int first = read_int(child.channel());
+  EXPECT_EQ(first, 0) << std::strerror(first);
+  EXPECT_EQ(accepted(listener.fd.get()), 1);
+
+  child.supervisor().stop();
+  ASSERT_EQ(write(child.channel(), "g", 1), 1);
+  const int second = read_int(child.channel());
+  EXPECT_EQ(second, ENOSYS) << std::strerror(second);
+  EXPECT_EQ(child.exit_code(), 0);
+  EXPECT_EQ(accepted(listener.fd.get()), 0);
+}
+
+// This process's threads but the calling one (the supervisor's): how many, and how many
+// times they went to sleep (voluntary context switches), from /proc.
+struct SupervisorThreads {
+  int count = 0;
+  long sleeps = 0;
+};
+SupervisorThreads supervisor_threads() {
+  SupervisorThreads t;
+  const std::string self = std::to_string(gettid());
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    if (task.path().filename() == self) continue;
+    ++t.count;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) t.sleeps += std::stol(line.substr(24));
+  }
+  return t;
+}
+
+// Threads waiting for calls must not all be woken by each one (the receive's own wait
+// queue would wake every thread waiting there, on the caller's CPU, for all but one to
+// sleep again). After a burst of blocked connects has left the supervisor with many
+// threads, N sequential calls put its threads to sleep about N times, not N per thread.
+TEST(Supervisor, EachCallWakesOneWaitingThread) {
+  constexpr int kBlocked = 8, kCalls = 300;
+  const LoopbackListener listener;
+  ASSERT_NE(listener.port, 0);
+  // A listener whose backlog is full: connects to it block in the supervisor, which adds
+  // threads meanwhile, until it is closed (their next SYN is then refused).
+  UniqueFd stuck(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_storage a = v4("127.0.0.1", 0);
   socklen_t len = sizeof(sockaddr_in);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), len), 0);
-  ASSERT_EQ(listen(listener.get(), 16), 0);
-  getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len);
-  const std::uint16_t port = ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
-
-  SeccompPlan plan;
-  plan.rules.push_back({"connect", SeccompRule::Action::Notify, 0, {}, "test"});
-  PreparedSeccomp seccomp;
-  ASSERT_FALSE(prepare_seccomp(plan, seccomp));
-  int chan[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan), 0);
-  const UniqueFd parent_end(chan[0]);
-  UniqueFd child_end(chan[1]);
-
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    int listener = -1;
-    if (set_no_new_privs() || load_seccomp(seccomp, listener) || hand_over_listener(listener, child_end.get()))
-      _exit(100);
-    int result = connect_loopback(port);
-    char go = 0;
-    if (write(child_end.get(), &result, sizeof result) != sizeof result || read(child_end.get(), &go, 1) != 1) _exit(101);
-    result = connect_loopback(port);
-    _exit(write(child_end.get(), &result, sizeof result) == sizeof result ? 0 : 102);
-  }
-  // Our copy of the child's end goes, so a child that dies early gives EOF, not a hang.
-  child_end.reset();
-  PolicyGraph g;
-  g.net_mode = NetMode::Allow;
-  g.net_allow = {dest(kProtoTcp, cidr(AF_INET, "127.0.0.1", 32), {})};
-  std::unique_ptr<Supervisor> supervisor;
-  ChildFailure failure{};
-  std::string error;
-  ASSERT_EQ(start_supervisor(parent_end.get(), child, std::make_shared<const DestinationPolicy>(policy_for(g)),
-                             UniqueFd(), supervisor, failure, error),
-            Handoff::Started)
-      << error;
-  int result = -1;
-  ASSERT_EQ(read(parent_end.get(), &result, sizeof result), static_cast<ssize_t>(sizeof result));
-  EXPECT_EQ(result, 0) << std::strerror(result);
-  EXPECT_EQ(accepted(listener.get()), 1);
-
-  supervisor->stop();
-  const char go = 1;
-  ASSERT_EQ(write(parent_end.get(), &go, 1), 1);
-  ASSERT_EQ(read(parent_end.get(), &result, sizeof result), static_cast<ssize_t>(sizeof result));
-  EXPECT_EQ(result, ENOSYS) << std::strerror(result);
-  int status = 0;
-  waitpid(child, &status, 0);
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_EQ(accepted(listener.get()), 0);
+  ASSERT_EQ(bind(stuck.get(), reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(listen(stuck.get(), 0), 0);
+  getsockname(stuck.get(), reinterpret_cast<sockaddr*>(&a), &len);
+  const std::uint16_t stuck_port = ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
+  SupervisedChild child([&](int chan) {
+    stuck.reset();  // the test's copy alone keeps it open
+    std::vector<std::thread> blocked;
+    for (int i = 0; i < kBlocked + 1; ++i)  // the first fills the backlog (0 + 1)
+      blocked.emplace_back([stuck_port] { connect_loopback(stuck_port); });
+    for (std::thread& t : blocked) t.join();
+    if (!write_int(chan, 0)) return 101;
+    int failed = 0;
+    for (int i = 0; i < kCalls; ++i) failed += connect_loopback(listener.port) != 0;
+    return write_int(chan, failed) ? 0 : 102;
+  });
+  ASSERT_TRUE(child.started()) << child.error();
+  usleep(200 * 1000);  // the blocked connects reach the supervisor, which adds threads
+  EXPECT_GE(supervisor_threads().count, kBlocked + 1);  // the case this is about
+  stuck.reset();
+  ASSERT_EQ(read_int(child.channel()), 0);  // every blocked connect has ended
+  const long before = supervisor_threads().sleeps;
+  EXPECT_EQ(read_int(child.channel()), 0);
+  const long sleeps = supervisor_threads().sleeps - before;
+  EXPECT_EQ(accepted(listener.fd.get()), kCalls);
+  // At most one per call, and a few more (a connect that waits for its handshake; fewer
+  // when the next call is already there). Before, every waiting thread slept once per call.
+  EXPECT_LT(sleeps, kCalls * 3 / 2) << sleeps << " sleeps for " << kCalls << " calls";
 }
 
 }  // namespace
