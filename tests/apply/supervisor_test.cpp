@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -251,6 +253,7 @@ TEST(Supervisor, FailsClosedOnceStopped) {
 struct SupervisorThreads {
   int count = 0;
   long sleeps = 0;
+  long cpu_ticks = 0;  // user + system time, in clock ticks
 };
 SupervisorThreads supervisor_threads() {
   SupervisorThreads t;
@@ -261,6 +264,12 @@ SupervisorThreads supervisor_threads() {
     std::ifstream status(task.path() / "status");
     for (std::string line; std::getline(status, line);)
       if (line.rfind("voluntary_ctxt_switches:", 0) == 0) t.sleeps += std::stol(line.substr(24));
+    std::ifstream stat(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    for (int i = 3; i <= 15 && fields >> field; ++i)
+      if (i == 14 || i == 15) t.cpu_ticks += std::stol(field);  // utime, stime
   }
   return t;
 }
@@ -305,6 +314,22 @@ TEST(Supervisor, EachCallWakesOneWaitingThread) {
   // At most one per call, and a few more (a connect that waits for its handshake; fewer
   // when the next call is already there). Before, every waiting thread slept once per call.
   EXPECT_LT(sleeps, kCalls * 3 / 2) << sleeps << " sleeps for " << kCalls << " calls";
+}
+
+// Once no task of the sandbox is left, the receive answers at once (ENOENT) forever: the
+// supervisor must stop asking, not spin until sandlock stops it.
+TEST(Supervisor, ASandboxWithNoTaskLeftCostsNoCpu) {
+  const LoopbackListener listener;
+  ASSERT_NE(listener.port, 0);
+  SupervisedChild child([port = listener.port](int chan) { return write_int(chan, connect_loopback(port)) ? 0 : 101; });
+  ASSERT_TRUE(child.started()) << child.error();
+  EXPECT_EQ(read_int(child.channel()), 0);  // a call went through the supervisor
+  EXPECT_EQ(child.exit_code(), 0);
+  usleep(50 * 1000);
+  const long before = supervisor_threads().cpu_ticks;
+  usleep(300 * 1000);
+  const long used = supervisor_threads().cpu_ticks - before;
+  EXPECT_LT(used * 1000 / sysconf(_SC_CLK_TCK), 30) << "ms of CPU in 300 ms with no sandbox left";
 }
 
 }  // namespace
