@@ -184,11 +184,10 @@ bool Supervisor::receive(SupervisedCall& call) {
     // EINTR: stop()'s signal. ENOENT: the call was withdrawn (its task died or was
     // signalled before it was taken), or no task of the sandbox is left, which the
     // receive would answer at once forever after: then nothing is left to serve.
-    if (errno == ENOENT && sandbox_gone()) {
-      gone_ = true;
+    if ((errno == ENOENT && sandbox_gone()) || (errno != EINTR && errno != ENOENT)) {
+      gone_ = true;  // and on an error no other thread would fare better with
       return false;
     }
-    if (errno != EINTR && errno != ENOENT) return false;
   }
   return false;
 }

@@ -72,7 +72,7 @@ class Supervisor {
   TaskHandles tasks_;
 
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> gone_{false};  // no task of the sandbox is left: nothing to serve
+  std::atomic<bool> gone_{false};  // no task of the sandbox is left (or the receive fails): nothing to serve
   std::atomic<int> receiving_{0};         // threads in, or on their way into, the receive
   std::atomic<std::uint32_t> taken_{0};   // calls taken so far (wraps), for the watchdog
   std::atomic<bool> watchdog_idle_{false};  // it waits for taken_ to change
