@@ -57,7 +57,7 @@ Supervisor::Supervisor(UniqueFd listener, std::shared_ptr<const DestinationPolic
   // a supervised call itself) could stall the sandbox for good: refuse to start as well.
   try {
     watchdog_ = std::thread([this] { watch(); });
-  } catch (const std::system_error&) {
+  } catch (...) {
     stop();
     throw;
   }
@@ -67,14 +67,22 @@ Supervisor::~Supervisor() { stop(); }
 
 bool Supervisor::add_worker() {
   if (stopping_ || workers_.size() >= kMaxWorkers) return false;
-  Worker& w = workers_.emplace_back();
+  // The receiving place is the new thread's from now on, not once it runs: on a busy CPU
+  // the watchdog would otherwise see nobody receiving and start thread after thread.
+  receiving_.fetch_add(1);
   try {
-    w.thread = std::thread([this, &w] { serve(w); });
-    return true;
-  } catch (const std::system_error&) {
+    Worker& w = workers_.emplace_back();
+    try {
+      w.thread = std::thread([this, &w] { serve(w); });
+      return true;
+    } catch (...) {
+      workers_.pop_back();
+      throw;
+    }
+  } catch (...) {
     // No thread to be had (the sandbox may have used up the process limit): the calls wait
     // for the threads there are, and sandlock itself goes on (timeout, reaping, signals).
-    workers_.pop_back();
+    receiving_.fetch_sub(1);
     return false;
   }
 }
@@ -110,12 +118,15 @@ void Supervisor::stop() {
 void Supervisor::serve(Worker& self) {
   unblock_stop_signal();
   SupervisedCall call;
-  while (become_receiver()) {
+  // A new thread starts with the receiving place add_worker() reserved for it.
+  for (bool receiving = !stopping_; receiving; receiving = become_receiver()) {
     const bool got = receive(call);
+    if (got) {
+      taken_.fetch_add(1);  // before leaving the place, so the watchdog never sees neither
+      if (watchdog_idle_) taken_.notify_one();
+    }
     receiving_.fetch_sub(1);
     if (!got) break;
-    taken_.fetch_add(1);
-    if (watchdog_idle_) taken_.notify_one();
     answer(call);
   }
   const std::lock_guard lock(mu_);
@@ -131,8 +142,7 @@ bool Supervisor::become_receiver() {
   promoted_.wait(lock, [this] { return stopping_ || wanted_ > 0; });
   --parked_;
   if (stopping_) return false;
-  --wanted_;
-  receiving_.fetch_add(1);  // asked for: receives even if a thread came back meanwhile
+  --wanted_;  // the watchdog reserved the receiving place for this thread
   return true;
 }
 
@@ -154,23 +164,30 @@ void Supervisor::watch() {
     if (receiving_ > 0) {
       // No call for a whole period and a thread receiving: wait for the next call, not
       // the clock (a sandbox that makes no calls costs no wake-ups).
-      lock.unlock();
-      watchdog_idle_ = true;
-      taken_.wait(now);
-      watchdog_idle_ = false;
-      lock.lock();
-      seen = taken_;
+      seen = wait_for_a_call(lock, now);
       continue;
     }
     // Nobody receives and no call was taken for a whole period: every thread is held up
-    // in a call. Another receiver: a parked thread if there is one, else a new thread.
+    // in a call. Another receiver: a parked thread if there is one, else a new thread,
+    // its receiving place reserved now. When there is none to be had (the bound, or no
+    // thread), wait for a call to be taken instead of retrying on every tick.
     if (parked_ > wanted_) {
       ++wanted_;
+      receiving_.fetch_add(1);
       promoted_.notify_one();
-    } else {
-      add_worker();
+    } else if (!add_worker()) {
+      seen = wait_for_a_call(lock, now);
     }
   }
+}
+
+std::uint32_t Supervisor::wait_for_a_call(std::unique_lock<std::mutex>& lock, std::uint32_t taken) {
+  lock.unlock();
+  watchdog_idle_ = true;  // before looking at taken_: a thread taking a call then wakes us
+  taken_.wait(taken);
+  watchdog_idle_ = false;
+  lock.lock();
+  return taken_;
 }
 
 bool Supervisor::receive(SupervisedCall& call) {
@@ -182,8 +199,8 @@ bool Supervisor::receive(SupervisedCall& call) {
       return true;
     }
     // EINTR: stop()'s signal. ENOENT: the call was withdrawn (its task died or was
-    // signalled before it was taken), or no task of the sandbox is left, which the
-    // receive would answer at once forever after: then nothing is left to serve.
+    // signalled before it was taken), or (Linux 6.11+) no task of the sandbox is left,
+    // which the receive would answer at once forever after: nothing is left to serve.
     if ((errno == ENOENT && sandbox_gone()) || (errno != EINTR && errno != ENOENT)) {
       gone_ = true;  // and on an error no other thread would fare better with
       return false;
@@ -198,7 +215,13 @@ bool Supervisor::sandbox_gone() const {
 }
 
 void Supervisor::answer(const SupervisedCall& call) {
-  const CallAnswer a = answer_call(CallContext{*policy_, listener_.get(), in_flight_, tasks_, agent_.get()}, call);
+  CallAnswer a;
+  try {
+    a = answer_call(CallContext{*policy_, listener_.get(), in_flight_, tasks_, agent_.get()}, call);
+  } catch (...) {  // out of memory: refused, never left unanswered
+    a = CallAnswer{};
+    a.error = ENOMEM;
+  }
   seccomp_notif_resp resp{};
   resp.id = call.id;
   resp.val = a.error ? 0 : a.val;

@@ -4,8 +4,9 @@
 //
 // One thread at a time waits in the kernel's receive (SECCOMP_IOCTL_NOTIF_RECV), which
 // wakes it on the caller's CPU; after answering, it goes back to the receive. Threads
-// waiting there would all be woken by every call (its wait queue is not exclusive) for all
-// but one to sleep again, so the others park in user space instead. A watchdog looks every
+// waiting there would all be woken by every call (since Linux 6.6 its wait queue is not
+// exclusive; before, a semaphore woke one) for all but one to sleep again, so the others
+// park in user space instead. A watchdog looks every
 // few milliseconds: when nobody is receiving and no call was taken since it last looked
 // (every thread is held up in a call, a connect that waits for its peer, say), it adds a
 // receiver, up to a bound. So a blocking call never stalls the others for more than a few
@@ -54,7 +55,9 @@ class Supervisor {
     bool done = false;  // under mu_: serve() has returned
   };
 
-  bool add_worker();  // under mu_; false when no thread could be started
+  // Under mu_: starts a thread that takes the receiving place, reserved for it at once;
+  // false at the bound or when no thread could be started.
+  bool add_worker();
   void serve(Worker& self);
   // Makes this thread the one that receives: at once when nobody does, else once the
   // watchdog asks for another receiver. False when stopping.
@@ -64,6 +67,9 @@ class Supervisor {
   bool sandbox_gone() const;  // no task is left under the filter
   void answer(const SupervisedCall& call);
   void watch();
+  // The watchdog's wait, `lock` released, until a call is taken after `taken` (or stop());
+  // returns the count then.
+  std::uint32_t wait_for_a_call(std::unique_lock<std::mutex>& lock, std::uint32_t taken);
 
   UniqueFd listener_;
   std::shared_ptr<const DestinationPolicy> policy_;
