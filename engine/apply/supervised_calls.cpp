@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "engine/apply/child_memory.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/unique_fd.h"
+#include "engine/util/disk.h"
 
 namespace sandlock {
 namespace {
@@ -55,7 +57,7 @@ int int_option(int fd, int name) {
 // Keeps a duplicate registered while an operation may block on it.
 class Operating {
  public:
-  Operating(InFlightSockets& registry, int fd) : registry_(registry), fd_(fd) { registry_.add(fd_); }
+  Operating(InFlightSockets& registry, int fd, pid_t caller) : registry_(registry), fd_(fd) { registry_.add(fd_, caller); }
   ~Operating() { registry_.remove(fd_); }
   Operating(const Operating&) = delete;
   Operating& operator=(const Operating&) = delete;
@@ -127,6 +129,22 @@ int copy_message(pid_t tid, std::uint64_t addr, int sock_type, std::size_t budge
   return 0;
 }
 
+// One field of /proc/<tid>/status, a signal mask in hex (0 when absent).
+std::uint64_t status_mask(const std::string& status, const char* field) {
+  const std::size_t at = status.find(field);
+  return at == std::string::npos ? 0 : std::strtoull(status.c_str() + at + std::strlen(field), nullptr, 16);
+}
+
+// Whether a signal the task has a handler for is pending and not blocked: one it would
+// handle now, were it not waiting for an answer. (Fatal ones end the wait themselves; stop
+// signals without a handler wait for the answer, as a restarted call would.)
+bool catches_pending_signal(pid_t tid) {
+  const auto status = disk::read_file("/proc/" + std::to_string(tid) + "/status");
+  if (!status) return false;
+  const std::uint64_t pending = status_mask(*status, "\nSigPnd:") | status_mask(*status, "\nShdPnd:");
+  return (pending & ~status_mask(*status, "\nSigBlk:") & status_mask(*status, "\nSigCgt:")) != 0;
+}
+
 class CallHandler {
  public:
   CallHandler(const CallContext& ctx, const SupervisedCall& call) : ctx_(ctx), call_(call) {}
@@ -158,7 +176,7 @@ class CallHandler {
     }
     // Unix, netlink, ...: not this policy's business, so made as they are, but by the
     // domain agent (see domain_agent.h), on this very duplicate.
-    const Operating operating(ctx_.in_flight, sock_.get());
+    const Operating operating(ctx_.in_flight, sock_.get(), inet() ? call_.pid : 0);
     return dispatch();
   }
 
@@ -368,19 +386,30 @@ class CallHandler {
 
 }  // namespace
 
-void InFlightSockets::add(int fd) {
+void InFlightSockets::add(int fd, pid_t caller) {
   const std::lock_guard lock(mu_);
-  fds_.insert(fd);
+  ops_[fd] = Operation{caller, pthread_self()};
 }
 
 void InFlightSockets::remove(int fd) {
   const std::lock_guard lock(mu_);
-  fds_.erase(fd);
+  ops_.erase(fd);
 }
 
 void InFlightSockets::shutdown_all() {
   const std::lock_guard lock(mu_);
-  for (const int fd : fds_) shutdown(fd, SHUT_RDWR);
+  for (const auto& [fd, op] : ops_) shutdown(fd, SHUT_RDWR);
+}
+
+bool InFlightSockets::any_interruptible() {
+  const std::lock_guard lock(mu_);
+  return std::any_of(ops_.begin(), ops_.end(), [](const auto& entry) { return entry.second.caller != 0; });
+}
+
+void InFlightSockets::interrupt_signalled_callers(int signal) {
+  const std::lock_guard lock(mu_);  // held while signalling: the thread is still on this call
+  for (const auto& [fd, op] : ops_)
+    if (op.caller != 0 && catches_pending_signal(op.caller)) pthread_kill(op.thread, signal);
 }
 
 CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call) { return CallHandler(ctx, call).answer(); }

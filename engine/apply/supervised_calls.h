@@ -4,12 +4,13 @@
 // (that re-reads memory and fd numbers the sandbox can change in between).
 #pragma once
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <array>
 #include <cstdint>
 #include <mutex>
-#include <set>
+#include <map>
 
 #include "engine/apply/destinations.h"
 #include "engine/apply/domain_agent.h"
@@ -34,17 +35,30 @@ struct CallAnswer {
   TaskHandle signal_target;  // the caller's pidfd, when `signal` is set
 };
 
-// Socket duplicates an operation is running on, so stopping can abort blocked calls.
+// Socket duplicates an operation is running on, so stopping can abort blocked calls, and a
+// caller with a signal to handle can have its call interrupted.
 class InFlightSockets {
  public:
-  void add(int fd);
+  // `caller`: the calling thread, when the operation runs in this thread, where a signal
+  // interrupts it; 0 when it may not be interrupted (one the domain agent makes).
+  void add(int fd, pid_t caller);
   void remove(int fd);
   // shutdown(2) on every one: a blocked connect or send returns at once.
   void shutdown_all();
+  // A caller waits for its answer killable only (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV),
+  // so a signal it catches waits too. For each such caller, sends `signal` (a no-op
+  // handler, no SA_RESTART) to the thread making its call: a blocked connect or send then
+  // fails with EINTR, which the caller gets, and its handler runs, as without a sandbox.
+  void interrupt_signalled_callers(int signal);
+  bool any_interruptible();
 
  private:
+  struct Operation {
+    pid_t caller = 0;
+    pthread_t thread{};
+  };
   std::mutex mu_;
-  std::set<int> fds_;
+  std::map<int, Operation> ops_;  // by duplicate: each is open, so unique, while it is here
 };
 
 struct CallContext {

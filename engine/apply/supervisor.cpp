@@ -156,15 +156,17 @@ void Supervisor::watch() {
       watchdog_wake_.wait(lock, [this] { return stopping_.load(); });
       break;
     }
+    in_flight_.interrupt_signalled_callers(stop_signal());
     const std::uint32_t now = taken_;
     if (now != seen) {  // calls are being taken
       seen = now;
       continue;
     }
     if (receiving_ > 0) {
-      // No call for a whole period and a thread receiving: wait for the next call, not
-      // the clock (a sandbox that makes no calls costs no wake-ups).
-      seen = wait_for_a_call(lock, now);
+      // No call for a whole period and a thread receiving: unless a call is in progress
+      // that a signal could interrupt, wait for the next call, not the clock (a sandbox
+      // that makes no calls costs no wake-ups).
+      if (!in_flight_.any_interruptible()) seen = wait_for_a_call(lock, now);
       continue;
     }
     // Nobody receives and no call was taken for a whole period: every thread is held up
@@ -175,7 +177,7 @@ void Supervisor::watch() {
       ++wanted_;
       receiving_.fetch_add(1);
       promoted_.notify_one();
-    } else if (!add_worker()) {
+    } else if (!add_worker() && !in_flight_.any_interruptible()) {
       seen = wait_for_a_call(lock, now);
     }
   }

@@ -113,6 +113,24 @@ def run(op, args):
                 interrupted += 1
         signal.setitimer(signal.ITIMER_REAL, 0)
         return "signals %s, interrupted %s" % ("many" if len(handled) > 10 else "few", "some" if interrupted else "none")
+    elif op == "connect-interrupted":
+        # A blocking connect to HOST:PORT (a listener with a full backlog: it never
+        # completes) while SIGALRM, whose handler raises, comes after 0.3 s; prints
+        # "interrupted" when the handler ran within 10 s.
+        import signal, time
+        class Alarm(Exception):
+            pass
+        def ring(*_):
+            raise Alarm()
+        signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        s = socket.socket()
+        start = time.monotonic()
+        try:
+            s.connect((args[0], int(args[1])))
+            return "connected"
+        except Alarm:
+            return "interrupted" if time.monotonic() - start < 10 else "interrupted late"
     elif op == "race-connect":
         # One thread flips a sockaddr's port between GOOD and BAD while this one connects
         # with it N times; the supervisor must only ever reach what it checked.

@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/apply/unique_fd.h"
 #include "tests/cli/run_fixture.h"
 
 namespace sandlock::testing {
@@ -72,6 +73,30 @@ class Peer {
   int fd_ = -1;
   int port_ = 0;
   int type_ = SOCK_STREAM;
+};
+
+// A loopback TCP listener whose backlog (0: one connection) is full, with a connection
+// made here: later SYNs are dropped, so a blocking connect to it waits (for the kernel's
+// connect timeout, about two minutes).
+class FullListener {
+ public:
+  FullListener() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(listener_.get(), 0) != 0 ||
+        getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0 ||
+        connect(filler_.get(), reinterpret_cast<sockaddr*>(&a), len) != 0)
+      throw std::runtime_error("cannot set up a full listener");
+    port_ = ntohs(a.sin_port);
+  }
+  std::string port_text() const { return std::to_string(port_); }
+
+ private:
+  UniqueFd listener_{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  UniqueFd filler_{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  int port_ = 0;
 };
 
 class RunSupervised : public RunTest {
@@ -208,6 +233,19 @@ TEST_F(RunSupervised, ASignalDuringASupervisedSendNeverRepeatsIt) {
   const std::vector<std::string> got = udp.datagrams();
   EXPECT_EQ(got.size(), static_cast<std::size_t>(kSends));
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size()) << "a datagram arrived twice";
+}
+
+// A caller waits for the supervisor's answer killable only, so a signal it handles waits
+// too; the supervisor interrupts the call it is making for it (EINTR), and the handler runs
+// at once, as without a sandbox (where the control shows it does). Before, this connect
+// waited for the kernel's connect timeout, about two minutes.
+TEST_F(RunSupervised, ASignalHandlerInterruptsABlockedSupervisedConnect) {
+  const FullListener full;
+  const std::string port = full.port_text();
+  const auto p = allow(quoted("tcp://127.0.0.1:" + port));
+  EXPECT_EQ(probe(p, {"connect-interrupted", "127.0.0.1", port}), "interrupted") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "connect-interrupted", "127.0.0.1", port});
+  EXPECT_EQ(unsandboxed.out, "interrupted\n") << unsandboxed.err;
 }
 
 TEST_F(RunSupervised, DenyListBlocksListedTargetsOnly) {
@@ -387,26 +425,11 @@ TEST_F(RunSupervised, NoNetworkAtAbiThreeRefusesInetSocketsWithoutASupervisor) {
 // full); the other threads' connects go on meanwhile, and the run still ends promptly.
 TEST_F(RunSupervised, OneBlockedConnectDoesNotStallTheOthers) {
   Peer good("127.0.0.1", SOCK_STREAM);
-  const int full = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ASSERT_EQ(bind(full, reinterpret_cast<sockaddr*>(&a), len), 0);
-  ASSERT_EQ(listen(full, 0), 0);
-  getsockname(full, reinterpret_cast<sockaddr*>(&a), &len);
-  std::vector<int> fillers;  // fill the backlog: later SYNs are dropped and connect blocks
-  for (int i = 0; i < 4; ++i) {
-    fillers.push_back(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    connect(fillers.back(), reinterpret_cast<sockaddr*>(&a), len);
-  }
-  usleep(100'000);
-  const std::string blocked = std::to_string(ntohs(a.sin_port));
+  const FullListener full;
+  const std::string blocked = full.port_text();
   const auto p = allow(quoted("tcp://127.0.0.1:" + good.port_text()) + ", " + quoted("tcp://127.0.0.1:" + blocked));
   EXPECT_EQ(probe(p, {"connect-while-blocked", good.port_text(), blocked, "25"}), "ok") << last().err;
   EXPECT_EQ(good.arrived(), 200);
-  for (const int fd : fillers) close(fd);
-  close(full);
 }
 
 // Kill sandlock (the supervisor's process): a grandchild that outlives it (PDEATHSIG takes
