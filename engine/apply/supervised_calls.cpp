@@ -11,15 +11,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "engine/apply/child_memory.h"
 #include "engine/apply/pidfd.h"
+#include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
-#include "engine/util/disk.h"
 
 namespace sandlock {
 namespace {
@@ -129,20 +128,14 @@ int copy_message(pid_t tid, std::uint64_t addr, int sock_type, std::size_t budge
   return 0;
 }
 
-// One field of /proc/<tid>/status, a signal mask in hex (0 when absent).
-std::uint64_t status_mask(const std::string& status, const char* field) {
-  const std::size_t at = status.find(field);
-  return at == std::string::npos ? 0 : std::strtoull(status.c_str() + at + std::strlen(field), nullptr, 16);
-}
-
 // Whether a signal the task has a handler for is pending and not blocked: one it would
 // handle now, were it not waiting for an answer. (Fatal ones end the wait themselves; stop
 // signals without a handler wait for the answer, as a restarted call would.)
 bool catches_pending_signal(pid_t tid) {
-  const auto status = disk::read_file("/proc/" + std::to_string(tid) + "/status");
+  const auto status = read_task_status(tid);
   if (!status) return false;
-  const std::uint64_t pending = status_mask(*status, "\nSigPnd:") | status_mask(*status, "\nShdPnd:");
-  return (pending & ~status_mask(*status, "\nSigBlk:") & status_mask(*status, "\nSigCgt:")) != 0;
+  const std::uint64_t pending = status_field(*status, "SigPnd", 16) | status_field(*status, "ShdPnd", 16);
+  return (pending & ~status_field(*status, "SigBlk", 16) & status_field(*status, "SigCgt", 16)) != 0;
 }
 
 class CallHandler {
@@ -408,8 +401,12 @@ bool InFlightSockets::any_interruptible() {
 
 void InFlightSockets::interrupt_signalled_callers(int signal) {
   const std::lock_guard lock(mu_);  // held while signalling: the thread is still on this call
-  for (const auto& [fd, op] : ops_)
-    if (op.caller != 0 && catches_pending_signal(op.caller)) pthread_kill(op.thread, signal);
+  for (auto& [fd, op] : ops_) {
+    // Only calls already in progress at the last look: most end long before it, and
+    // reading their callers' /proc would cost every tick on a busy sandbox.
+    if (op.caller != 0 && op.looked_at && catches_pending_signal(op.caller)) pthread_kill(op.thread, signal);
+    op.looked_at = true;
+  }
 }
 
 CallAnswer answer_call(const CallContext& ctx, const SupervisedCall& call) { return CallHandler(ctx, call).answer(); }

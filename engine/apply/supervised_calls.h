@@ -56,6 +56,7 @@ class InFlightSockets {
   struct Operation {
     pid_t caller = 0;
     pthread_t thread{};
+    bool looked_at = false;  // by interrupt_signalled_callers() already
   };
   std::mutex mu_;
   std::map<int, Operation> ops_;  // by duplicate: each is open, so unique, while it is here

@@ -6,10 +6,9 @@
 // wakes it on the caller's CPU; after answering, it goes back to the receive. Threads
 // waiting there would all be woken by every call (since Linux 6.6 its wait queue is not
 // exclusive; before, a semaphore woke one) for all but one to sleep again, so the others
-// park in user space instead. A watchdog looks every
-// few milliseconds: when nobody is receiving and no call was taken since it last looked
-// (every thread is held up in a call, a connect that waits for its peer, say), it adds a
-// receiver, up to a bound. So a blocking call never stalls the others for more than a few
+// park in user space instead. A watchdog looks every few milliseconds: when nobody is
+// receiving and no call was taken since it last looked (every thread is held up in a call,
+// a connect that waits for its peer, say), it adds a receiver, up to a bound. So a blocking call never stalls the others for more than a few
 // milliseconds, and an answered call costs no wake-up of any other thread. When calls stop
 // coming, the watchdog sleeps until the next one. Fail closed: once the supervisor stops,
 // the listener is closed and every supervised call of the sandbox fails (ENOSYS).

@@ -4,11 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <string>
 
 #include "engine/apply/pidfd.h"
-#include "engine/util/disk.h"
+#include "engine/apply/task_status.h"
 
 namespace sandlock {
 namespace {
@@ -17,9 +16,8 @@ constexpr unsigned kPidfdThread = 0x80;  // PIDFD_THREAD (O_EXCL), Linux 6.9
 
 // The thread group a thread belongs to, from /proc (0 when unknown).
 pid_t thread_group_of(pid_t tid) {
-  const auto status = disk::read_file("/proc/" + std::to_string(tid) + "/status");
-  const std::size_t at = status ? status->find("\nTgid:") : std::string::npos;
-  return at == std::string::npos ? 0 : static_cast<pid_t>(std::atol(status->c_str() + at + 6));
+  const auto status = read_task_status(tid);
+  return status ? static_cast<pid_t>(status_field(*status, "Tgid", 10)) : 0;
 }
 
 // A pidfd of the tid itself: with PIDFD_THREAD (Linux 6.9+) for any thread, without it for

@@ -20,6 +20,7 @@
 
 #include "engine/apply/confine.h"
 #include "engine/apply/listener_handoff.h"
+#include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -257,16 +258,17 @@ struct SupervisorThreads {
 };
 SupervisorThreads supervisor_threads() {
   SupervisorThreads t;
-  const std::string self = std::to_string(gettid());
+  const pid_t self = gettid();
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    if (task.path().filename() == self) continue;
-    ++t.count;
-    std::ifstream status(task.path() / "status");
-    for (std::string line; std::getline(status, line);)
-      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) t.sleeps += std::stol(line.substr(24));
+    const pid_t tid = static_cast<pid_t>(std::stol(task.path().filename()));
+    const auto status = read_task_status(tid);
     std::ifstream stat(task.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const std::size_t comm_end = text.rfind(')');
+    if (tid == self || !status || comm_end == std::string::npos) continue;  // a thread that just left
+    ++t.count;
+    t.sleeps += static_cast<long>(status_field(*status, "voluntary_ctxt_switches", 10));
+    std::istringstream fields(text.substr(comm_end + 1));  // after "pid (comm)": state is field 3
     std::string field;
     for (int i = 3; i <= 15 && fields >> field; ++i)
       if (i == 14 || i == 15) t.cpu_ticks += std::stol(field);  // utime, stime
