@@ -155,9 +155,13 @@ class CallHandler {
   CallAnswer run() {
     // No validity check yet: every path below checks the notification is still live after
     // its last read of the task and before acting, which also proves the tid was not reused
-    // in between (the task was alive from the notification to that check).
+    // in between (the task was alive from the notification to that check). connect and bind
+    // read their address before taking the socket, which can spare that check (confirm()).
+    const bool address_first = call_.nr == SYS_connect || call_.nr == SYS_bind;
+    if (address_first) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
     if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
+    read_before_taking_ = address_first;
     family_ = int_option(sock_.get(), SO_DOMAIN);
     if (family_ < 0) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
     type_ = int_option(sock_.get(), SO_TYPE);
@@ -176,13 +180,16 @@ class CallHandler {
   // Duplicates the caller's descriptor `fd` into sock_ (errno set when that fails); false
   // when the caller is gone.
   bool take_socket(int fd) {
-    task_ = ctx_.tasks.open(call_.pid);
-    if (!task_) return false;
-    sock_ = UniqueFd(sys::pidfd_getfd(task_->get(), fd, 0));
-    if (sock_ || errno != ESRCH) return true;
-    task_ = ctx_.tasks.reopen(call_.pid, task_);  // a cached pidfd whose task has gone
-    if (!task_) return false;
-    sock_ = UniqueFd(sys::pidfd_getfd(task_->get(), fd, 0));
+    OpenedTask task = ctx_.tasks.open(call_.pid);
+    if (!task.handle) return false;
+    sock_ = UniqueFd(sys::pidfd_getfd(task.handle->get(), fd, 0));
+    if (!sock_ && errno == ESRCH) {  // a cached pidfd whose task has gone
+      task = ctx_.tasks.reopen(call_.pid, task.handle);
+      if (!task.handle) return false;
+      sock_ = UniqueFd(sys::pidfd_getfd(task.handle->get(), fd, 0));
+    }
+    task_ = std::move(task.handle);
+    task_proven_ = task.proven;
     return true;
   }
 
@@ -203,10 +210,15 @@ class CallHandler {
 
   // The last step before acting: takes what else the call needs from the task by its tid
   // (the working directory a relative unix path resolves in), then checks the notification
-  // is still live, which proves the tid named the caller throughout.
+  // is still live, which proves the tid named the caller throughout. An inet call that read
+  // all it needed before taking the socket through a proven pidfd is proven already: the
+  // taking showed the caller still held the tid (task_handles.h).
   bool confirm(const sockaddr_storage* name, socklen_t name_len) {
+    if (inet() && read_before_taking_ && task_proven_) return true;
     if (!inet() && name) cwd_ = cwd_for(*name, name_len);
-    return still_valid();
+    if (!still_valid()) return false;
+    ctx_.tasks.prove(call_.pid, task_);
+    return true;
   }
 
   // Copies a (pointer, length) sockaddr argument pair: 0 or the kernel's errno.
@@ -221,7 +233,7 @@ class CallHandler {
   }
 
   CallAnswer address_call(AgentOp op) {
-    if (const int err = copy_address(call_.args[1], int_arg(call_.args[2]))) return fail(err);
+    if (address_error_) return fail(address_error_);
     if (!confirm(&addr_, addr_len_)) return fail(ESRCH);
     if (!inet()) {
       AgentRequest r;
@@ -367,6 +379,8 @@ class CallHandler {
   const CallContext& ctx_;
   const SupervisedCall& call_;
   TaskHandle task_;
+  bool task_proven_ = false;        // task_ is known to be the caller's (task_handles.h)
+  bool read_before_taking_ = false;  // every read of the task came before sock_ was taken
   UniqueFd sock_;
   UniqueFd cwd_;
   bool sigpipe_ = false;
@@ -375,6 +389,7 @@ class CallHandler {
   NetProto proto_{};
   sockaddr_storage addr_{};
   socklen_t addr_len_ = 0;
+  int address_error_ = 0;  // copying the address: the errno, answered after the socket's
 };
 
 }  // namespace

@@ -41,29 +41,34 @@ UniqueFd open_task(pid_t tid, bool& cacheable) {
 
 }  // namespace
 
-TaskHandle TaskHandles::open(pid_t tid) {
+OpenedTask TaskHandles::open(pid_t tid) {
   {
     const std::lock_guard lock(mu_);
-    if (const auto it = cached_.find(tid); it != cached_.end()) return it->second;
+    if (const auto it = cached_.find(tid); it != cached_.end()) return {it->second.handle, it->second.proven};
   }
   bool cacheable = false;
   UniqueFd fd = open_task(tid, cacheable);
-  if (!fd) return nullptr;
+  if (!fd) return {};
   auto handle = std::make_shared<const UniqueFd>(std::move(fd));
   if (cacheable) {
     const std::lock_guard lock(mu_);
     if (cached_.size() >= kMaxCached) cached_.clear();
-    cached_.insert_or_assign(tid, handle);
+    cached_.insert_or_assign(tid, Entry{handle, false});
   }
-  return handle;
+  return {handle, false};
 }
 
-TaskHandle TaskHandles::reopen(pid_t tid, const TaskHandle& stale) {
+OpenedTask TaskHandles::reopen(pid_t tid, const TaskHandle& stale) {
   {
     const std::lock_guard lock(mu_);
-    if (const auto it = cached_.find(tid); it != cached_.end() && it->second == stale) cached_.erase(it);
+    if (const auto it = cached_.find(tid); it != cached_.end() && it->second.handle == stale) cached_.erase(it);
   }
   return open(tid);
+}
+
+void TaskHandles::prove(pid_t tid, const TaskHandle& handle) {
+  const std::lock_guard lock(mu_);
+  if (const auto it = cached_.find(tid); it != cached_.end() && it->second.handle == handle) it->second.proven = true;
 }
 
 }  // namespace sandlock

@@ -1,6 +1,7 @@
 // The supervisor's pidfd cache against real threads: a cached pidfd is reused while its
 // thread lives, and once the thread is gone pidfd_getfd on it fails with ESRCH (the signal
-// to reopen), so a cached pidfd never reaches another task's descriptors.
+// to reopen), so a cached pidfd never reaches another task's descriptors; and a handle is
+// trusted without a live-notification check only once proven.
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,9 +21,9 @@ pid_t my_tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
 
 TEST(TaskHandles, ALiveThreadsPidfdIsOpenedOnceAndReachesItsDescriptors) {
   TaskHandles tasks;
-  const TaskHandle first = tasks.open(my_tid());
+  const TaskHandle first = tasks.open(my_tid()).handle;
   ASSERT_TRUE(first && *first);
-  EXPECT_EQ(tasks.open(my_tid()), first);  // the same pidfd, from the cache
+  EXPECT_EQ(tasks.open(my_tid()).handle, first);  // the same pidfd, from the cache
   const UniqueFd copy(sys::pidfd_getfd(first->get(), STDERR_FILENO, 0));
   EXPECT_TRUE(copy) << std::strerror(errno);
 }
@@ -38,24 +39,45 @@ TEST(TaskHandles, AGoneThreadsPidfdFailsWithEsrchAndIsReplaced) {
     release.get_future().wait();
   });
   const pid_t thread_tid = tid.get_future().get();
-  const TaskHandle cached = tasks.open(thread_tid);
+  const TaskHandle cached = tasks.open(thread_tid).handle;
   ASSERT_TRUE(cached && *cached);
-  EXPECT_EQ(tasks.open(thread_tid), cached);
+  EXPECT_EQ(tasks.open(thread_tid).handle, cached);
   release.set_value();
   t.join();
   errno = 0;
   EXPECT_LT(sys::pidfd_getfd(cached->get(), STDERR_FILENO, 0), 0);
   EXPECT_EQ(errno, ESRCH);
   // The tid names no task now: reopening finds none, and the stale pidfd is not kept.
-  EXPECT_EQ(tasks.reopen(thread_tid, cached), nullptr);
-  EXPECT_NE(tasks.open(my_tid()), cached);
+  EXPECT_EQ(tasks.reopen(thread_tid, cached).handle, nullptr);
+  EXPECT_NE(tasks.open(my_tid()).handle, cached);
+}
+
+// A pidfd opened from a tid number is the caller's only once a live notification vouched
+// for it: open() reports it unproven until prove(), and a replaced handle loses it.
+TEST(TaskHandles, AHandleIsProvenOnlyOnceVouchedForAndNotAfterItIsReplaced) {
+  TaskHandles tasks;
+  const OpenedTask first = tasks.open(my_tid());
+  ASSERT_TRUE(first.handle);
+  EXPECT_FALSE(first.proven);
+  EXPECT_FALSE(tasks.open(my_tid()).proven);  // cached, still unproven
+  tasks.prove(my_tid(), std::make_shared<const UniqueFd>());  // not the cached handle: ignored
+  EXPECT_FALSE(tasks.open(my_tid()).proven);
+  tasks.prove(my_tid(), first.handle);
+  const OpenedTask again = tasks.open(my_tid());
+  EXPECT_EQ(again.handle, first.handle);
+  EXPECT_TRUE(again.proven);
+  // Replaced (as after ESRCH): the new pidfd starts unproven.
+  const OpenedTask fresh = tasks.reopen(my_tid(), first.handle);
+  ASSERT_TRUE(fresh.handle);
+  EXPECT_NE(fresh.handle, first.handle);
+  EXPECT_FALSE(fresh.proven);
 }
 
 TEST(TaskHandles, ReopenKeepsAHandleAnotherThreadAlreadyReplaced) {
   TaskHandles tasks;
-  const TaskHandle current = tasks.open(my_tid());
+  const TaskHandle current = tasks.open(my_tid()).handle;
   const auto stale = std::make_shared<const UniqueFd>();  // not the cached one
-  EXPECT_EQ(tasks.reopen(my_tid(), stale), current);
+  EXPECT_EQ(tasks.reopen(my_tid(), stale).handle, current);
 }
 
 }  // namespace
