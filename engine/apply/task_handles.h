@@ -11,7 +11,10 @@
 // first use checks that, and `prove` records it. A proven pidfd needs no such check again
 // when the call takes the caller's socket through it *after* its last read of the caller's
 // memory: pidfd_getfd succeeding shows the task still held the tid, so the tid named that
-// task at the read too (tasks do not come back), and the call came from it.
+// task at the read too (tasks do not come back), and the call came from it. (One exception,
+// harmless: an exec by another thread of the caller's group kills the caller and hands it
+// its tid; a call racing that acts on the exec'ing thread's socket under the same number,
+// still only as the policy allows, where a live check would have dropped it.)
 #pragma once
 
 #include <sys/types.h>
