@@ -396,27 +396,30 @@ class CallHandler {
 
 void InFlightSockets::add(int fd, pid_t caller) {
   const std::lock_guard lock(mu_);
-  ops_[fd] = Operation{caller, pthread_self()};
+  ops_.push_back(Operation{fd, caller, pthread_self()});
 }
 
 void InFlightSockets::remove(int fd) {
   const std::lock_guard lock(mu_);
-  ops_.erase(fd);
+  const auto it = std::find_if(ops_.begin(), ops_.end(), [fd](const Operation& op) { return op.fd == fd; });
+  if (it == ops_.end()) return;
+  *it = ops_.back();
+  ops_.pop_back();
 }
 
 void InFlightSockets::shutdown_all() {
   const std::lock_guard lock(mu_);
-  for (const auto& [fd, op] : ops_) shutdown(fd, SHUT_RDWR);
+  for (const Operation& op : ops_) shutdown(op.fd, SHUT_RDWR);
 }
 
 bool InFlightSockets::any_interruptible() {
   const std::lock_guard lock(mu_);
-  return std::any_of(ops_.begin(), ops_.end(), [](const auto& entry) { return entry.second.caller != 0; });
+  return std::any_of(ops_.begin(), ops_.end(), [](const Operation& op) { return op.caller != 0; });
 }
 
 void InFlightSockets::interrupt_signalled_callers(int signal) {
   const std::lock_guard lock(mu_);  // held while signalling: the thread is still on this call
-  for (auto& [fd, op] : ops_) {
+  for (Operation& op : ops_) {
     // Only calls already in progress at the last look: most end long before it, and
     // reading their callers' /proc would cost every tick on a busy sandbox.
     if (op.caller != 0 && op.looked_at && catches_pending_signal(op.caller)) pthread_kill(op.thread, signal);

@@ -10,7 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <mutex>
-#include <map>
+#include <vector>
 
 #include "engine/apply/destinations.h"
 #include "engine/apply/domain_agent.h"
@@ -54,12 +54,15 @@ class InFlightSockets {
 
  private:
   struct Operation {
+    int fd = -1;  // the duplicate: open, so unique, while it is here
     pid_t caller = 0;
     pthread_t thread{};
     bool looked_at = false;  // by interrupt_signalled_callers() already
   };
   std::mutex mu_;
-  std::map<int, Operation> ops_;  // by duplicate: each is open, so unique, while it is here
+  // A handful at most (one per supervisor thread); a vector keeps its room, so adding one
+  // allocates nothing once warm.
+  std::vector<Operation> ops_;
 };
 
 struct CallContext {
