@@ -153,10 +153,11 @@ class CallHandler {
 
  private:
   CallAnswer run() {
-    // No validity check yet: every path below checks the notification is still live after
-    // its last read of the task and before acting, which also proves the tid was not reused
-    // in between (the task was alive from the notification to that check). connect and bind
-    // read their address before taking the socket, which can spare that check (confirm()).
+    // No validity check yet: every path below shows, after its last read of the task and
+    // before acting, that the tid was not reused in between: by checking the notification
+    // is still live (the task was alive from the notification to that check), or, for
+    // connect and bind, which read their address before taking the socket, by the taking
+    // itself when the pidfd was opened before the call was received (confirm()).
     const bool address_first = call_.nr == SYS_connect || call_.nr == SYS_bind;
     if (address_first) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
     if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
@@ -189,7 +190,7 @@ class CallHandler {
       sock_ = UniqueFd(sys::pidfd_getfd(task.handle->get(), fd, 0));
     }
     task_ = std::move(task.handle);
-    task_proven_ = task.proven;
+    task_vouches_ = task.opened_before(call_.handles_before);
     return true;
   }
 
@@ -211,14 +212,13 @@ class CallHandler {
   // The last step before acting: takes what else the call needs from the task by its tid
   // (the working directory a relative unix path resolves in), then checks the notification
   // is still live, which proves the tid named the caller throughout. An inet call that read
-  // all it needed before taking the socket through a proven pidfd is proven already: the
-  // taking showed the caller still held the tid (task_handles.h).
+  // all it needed before taking the socket through a pidfd opened before the call was
+  // received has that proof already: the taking showed the tid had not changed hands since
+  // (task_handles.h).
   bool confirm(const sockaddr_storage* name, socklen_t name_len) {
-    if (inet() && read_before_taking_ && task_proven_) return true;
+    if (inet() && read_before_taking_ && task_vouches_) return true;
     if (!inet() && name) cwd_ = cwd_for(*name, name_len);
-    if (!still_valid()) return false;
-    ctx_.tasks.prove(call_.pid, task_);
-    return true;
+    return still_valid();
   }
 
   // Copies a (pointer, length) sockaddr argument pair: 0 or the kernel's errno.
@@ -379,7 +379,7 @@ class CallHandler {
   const CallContext& ctx_;
   const SupervisedCall& call_;
   TaskHandle task_;
-  bool task_proven_ = false;        // task_ is known to be the caller's (task_handles.h)
+  bool task_vouches_ = false;       // task_ was opened before the call was received (task_handles.h)
   bool read_before_taking_ = false;  // every read of the task came before sock_ was taken
   UniqueFd sock_;
   UniqueFd cwd_;

@@ -24,6 +24,9 @@ struct SupervisedCall {
   pid_t pid = 0;         // the calling thread
   int nr = 0;            // native syscall number
   std::array<std::uint64_t, 6> args{};
+  // TaskHandles::mark() taken before the call was received. Too low is safe (the live check
+  // is made); too high would let a pidfd opened after the receive vouch for the call.
+  std::uint64_t handles_before = 0;
 };
 
 struct CallAnswer {

@@ -44,18 +44,19 @@ UniqueFd open_task(pid_t tid, bool& cacheable) {
 OpenedTask TaskHandles::open(pid_t tid) {
   {
     const std::lock_guard lock(mu_);
-    if (const auto it = cached_.find(tid); it != cached_.end()) return {it->second.handle, it->second.proven};
+    if (const auto it = cached_.find(tid); it != cached_.end()) return it->second;
   }
   bool cacheable = false;
   UniqueFd fd = open_task(tid, cacheable);
   if (!fd) return {};
-  auto handle = std::make_shared<const UniqueFd>(std::move(fd));
+  OpenedTask task{std::make_shared<const UniqueFd>(std::move(fd))};
   if (cacheable) {
+    task.serial = opened_.fetch_add(1) + 1;  // after the opening: mark() sees it once it is done
     const std::lock_guard lock(mu_);
     if (cached_.size() >= kMaxCached) cached_.clear();
-    cached_.insert_or_assign(tid, Entry{handle, false});
+    cached_.insert_or_assign(tid, task);
   }
-  return {handle, false};
+  return task;
 }
 
 OpenedTask TaskHandles::reopen(pid_t tid, const TaskHandle& stale) {
@@ -64,11 +65,6 @@ OpenedTask TaskHandles::reopen(pid_t tid, const TaskHandle& stale) {
     if (const auto it = cached_.find(tid); it != cached_.end() && it->second.handle == stale) cached_.erase(it);
   }
   return open(tid);
-}
-
-void TaskHandles::prove(pid_t tid, const TaskHandle& handle) {
-  const std::lock_guard lock(mu_);
-  if (const auto it = cached_.find(tid); it != cached_.end() && it->second.handle == handle) it->second.proven = true;
 }
 
 }  // namespace sandlock

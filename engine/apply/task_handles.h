@@ -6,20 +6,25 @@
 // pid has no task and pidfd_getfd on it fails with ESRCH. So while a cached pidfd's task
 // lives it is the task that holds the tid now, and when it does not, `reopen` replaces it.
 //
-// A pidfd opened from a tid number is only known to be the caller's once the caller's
-// notification is seen live after the opening (the caller held the tid throughout): its
-// first use checks that, and `prove` records it. A proven pidfd needs no such check again
-// when the call takes the caller's socket through it *after* its last read of the caller's
-// memory: pidfd_getfd succeeding shows the task still held the tid, so the tid named that
-// task at the read too (tasks do not come back), and the call came from it. (One exception,
-// harmless: an exec by another thread of the caller's group kills the caller and hands it
-// its tid; a call racing that acts on the exec'ing thread's socket under the same number,
-// still only as the policy allows, where a live check would have dropped it.)
+// A pidfd opened from a tid number before a call was received, through which the call then
+// takes the caller's socket *after* its last read of the caller's memory, shows without a
+// live-notification check that the read and the socket were the caller's: at the receive
+// the caller was alive and held the tid; pidfd_getfd succeeding later shows the pidfd's
+// struct pid still held it, so it held it all along since the opening, and the caller's is
+// that struct pid (a number names one at a time; tasks do not come back). A pidfd opened
+// after the receive shows nothing: the caller may have died and its tid passed to another
+// task before the opening. Hence each opening's serial, and mark() taken before receiving.
+// (One exception: an exec by another thread of the caller's group kills the caller and
+// hands that thread the caller's tid; a call racing it then acts on the exec'ing thread's
+// descriptor of the same number, as the policy allows and as that thread could have asked
+// itself, where a live check would have dropped the call.)
 #pragma once
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -31,8 +36,14 @@ namespace sandlock {
 using TaskHandle = std::shared_ptr<const UniqueFd>;  // shared: another thread may evict it meanwhile
 
 struct OpenedTask {
-  TaskHandle handle;    // null when the task is gone
-  bool proven = false;  // see prove()
+  TaskHandle handle;  // null when the task is gone
+  // The order of the opening among all of this cache's openings; kNever for a pidfd that is
+  // not the tid's own (a thread group's), which never vouches for a thread.
+  std::uint64_t serial = kNever;
+  static constexpr std::uint64_t kNever = UINT64_MAX;
+
+  // Whether it was opened before a call received after `mark` (see above).
+  bool opened_before(std::uint64_t mark) const { return serial <= mark; }
 };
 
 class TaskHandles {
@@ -45,18 +56,13 @@ class TaskHandles {
   OpenedTask open(pid_t tid);
   // After pidfd_getfd on `stale` failed with ESRCH: drops it and opens afresh.
   OpenedTask reopen(pid_t tid, const TaskHandle& stale);
-  // Records that a notification from `tid` was checked live after `handle` was opened, so
-  // `handle` is the task that held `tid` then. Only a cached handle (the tid's own pidfd)
-  // can be proven: a thread group's pidfd says nothing about one of its threads.
-  void prove(pid_t tid, const TaskHandle& handle);
+  // Taken before receiving a call: every handle opened so far has a serial <= it.
+  std::uint64_t mark() const { return opened_.load(); }
 
  private:
-  struct Entry {
-    TaskHandle handle;
-    bool proven = false;
-  };
+  std::atomic<std::uint64_t> opened_{0};
   std::mutex mu_;
-  std::unordered_map<pid_t, Entry> cached_;
+  std::unordered_map<pid_t, OpenedTask> cached_;
 };
 
 }  // namespace sandlock

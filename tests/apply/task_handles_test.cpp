@@ -1,7 +1,7 @@
 // The supervisor's pidfd cache against real threads: a cached pidfd is reused while its
 // thread lives, and once the thread is gone pidfd_getfd on it fails with ESRCH (the signal
-// to reopen), so a cached pidfd never reaches another task's descriptors; and a handle is
-// trusted without a live-notification check only once proven.
+// to reopen), so a cached pidfd never reaches another task's descriptors; and a handle
+// stands in for a live-notification check only for calls received after its opening.
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,25 +52,25 @@ TEST(TaskHandles, AGoneThreadsPidfdFailsWithEsrchAndIsReplaced) {
   EXPECT_NE(tasks.open(my_tid()).handle, cached);
 }
 
-// A pidfd opened from a tid number is the caller's only once a live notification vouched
-// for it: open() reports it unproven until prove(), and a replaced handle loses it.
-TEST(TaskHandles, AHandleIsProvenOnlyOnceVouchedForAndNotAfterItIsReplaced) {
+// A handle vouches for a call only when it was opened before the call was received: a mark
+// taken before an opening is below its serial, one taken after it is not, and a replaced
+// handle is a new opening.
+TEST(TaskHandles, AHandleVouchesOnlyForCallsReceivedAfterItsOpening) {
   TaskHandles tasks;
+  const std::uint64_t before = tasks.mark();
   const OpenedTask first = tasks.open(my_tid());
   ASSERT_TRUE(first.handle);
-  EXPECT_FALSE(first.proven);
-  EXPECT_FALSE(tasks.open(my_tid()).proven);  // cached, still unproven
-  tasks.prove(my_tid(), std::make_shared<const UniqueFd>());  // not the cached handle: ignored
-  EXPECT_FALSE(tasks.open(my_tid()).proven);
-  tasks.prove(my_tid(), first.handle);
-  const OpenedTask again = tasks.open(my_tid());
-  EXPECT_EQ(again.handle, first.handle);
-  EXPECT_TRUE(again.proven);
-  // Replaced (as after ESRCH): the new pidfd starts unproven.
-  const OpenedTask fresh = tasks.reopen(my_tid(), first.handle);
+  EXPECT_FALSE(first.opened_before(before));  // the call may predate the tid's current owner
+  const std::uint64_t after = tasks.mark();
+  const OpenedTask cached = tasks.open(my_tid());
+  EXPECT_EQ(cached.handle, first.handle);
+  EXPECT_TRUE(cached.opened_before(after));
+  EXPECT_FALSE(cached.opened_before(before));
+  const OpenedTask fresh = tasks.reopen(my_tid(), first.handle);  // as after ESRCH
   ASSERT_TRUE(fresh.handle);
   EXPECT_NE(fresh.handle, first.handle);
-  EXPECT_FALSE(fresh.proven);
+  EXPECT_FALSE(fresh.opened_before(after));
+  EXPECT_TRUE(fresh.opened_before(tasks.mark()));
 }
 
 TEST(TaskHandles, ReopenKeepsAHandleAnotherThreadAlreadyReplaced) {
