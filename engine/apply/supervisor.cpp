@@ -195,7 +195,9 @@ std::uint32_t Supervisor::wait_for_a_call(std::unique_lock<std::mutex>& lock, st
 bool Supervisor::receive(SupervisedCall& call) {
   while (!stopping_) {
     seccomp_notif req{};  // the kernel requires a zeroed buffer
-    const std::uint64_t handles_before = tasks_.mark();  // taken before: see task_handles.h
+    // Load-bearing order: the mark must be taken before the receive (task_handles.h); one
+    // taken after it would let a pidfd opened for a new owner of the tid vouch for the call.
+    const std::uint64_t handles_before = tasks_.mark();
     if (ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
       call = SupervisedCall{req.id, static_cast<pid_t>(req.pid), req.data.nr, {}, handles_before};
       std::copy(std::begin(req.data.args), std::end(req.data.args), call.args.begin());

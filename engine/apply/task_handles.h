@@ -14,10 +14,11 @@
 // that struct pid (a number names one at a time; tasks do not come back). A pidfd opened
 // after the receive shows nothing: the caller may have died and its tid passed to another
 // task before the opening. Hence each opening's serial, and mark() taken before receiving.
-// (One exception: an exec by another thread of the caller's group kills the caller and
-// hands that thread the caller's tid; a call racing it then acts on the exec'ing thread's
-// descriptor of the same number, as the policy allows and as that thread could have asked
-// itself, where a live check would have dropped the call.)
+// (One exception: when the caller is its thread group's leader, an exec by another thread
+// of the group kills the caller and hands that thread the leader's tid; a call racing it
+// can then read its address from that thread's memory (old image or new) and act on its
+// descriptor of the same number: checked against the policy as any call, and nothing that
+// thread could not have asked itself, but a live check would have dropped the call.)
 #pragma once
 
 #include <sys/types.h>

@@ -94,7 +94,9 @@ TEST_F(SupervisedCallsTest, AConnectTrustsOnlyAPidfdOpenedBeforeItWasReceived) {
 
   // Received before this thread's pidfd was opened: the live check is made, and fails.
   const UniqueFd first(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  const CallAnswer checked = connect_call(policy, first.get(), to, tasks.mark());
+  const std::uint64_t before = tasks.mark();
+  const CallAnswer checked = connect_call(policy, first.get(), to, before);
+  EXPECT_EQ(tasks.mark(), before + 1);  // the pidfd was opened (and the socket taken): ESRCH is the check's
   EXPECT_EQ(checked.error, ESRCH);
   EXPECT_FALSE(peer.reached());
 
@@ -118,6 +120,28 @@ TEST_F(SupervisedCallsTest, TheShortcutStillRefusesWhatThePolicyRefuses) {
   const UniqueFd made(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   EXPECT_EQ(connect_call(policy, made.get(), loopback(allowed.port), tasks.mark()).error, 0);
   EXPECT_TRUE(allowed.reached());
+}
+
+TEST_F(SupervisedCallsTest, ABindTakesTheShortcutAndStillObeysTheBindPorts) {
+  Peer taken(SOCK_STREAM);  // a port known free of others: released just below
+  ASSERT_NE(taken.port, 0);
+  const std::uint16_t port = taken.port;
+  taken.fd.reset();
+  DestinationPolicy policy = allowing(kProtoTcp, port);
+  policy.net.bind = {{port, port}};
+  tasks.open(static_cast<pid_t>(syscall(SYS_gettid)));
+  const auto bind_call = [&](int sock, const sockaddr_in& at) {
+    return call(policy, SYS_bind, {static_cast<std::uint64_t>(sock), reinterpret_cast<std::uint64_t>(&at), sizeof at, 0, 0, 0},
+                tasks.mark());
+  };
+  const UniqueFd refused(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  EXPECT_EQ(bind_call(refused.get(), loopback(static_cast<std::uint16_t>(port == 65535 ? 1024 : port + 1))).error, EACCES);
+  const UniqueFd bound(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  EXPECT_EQ(bind_call(bound.get(), loopback(port)).error, 0);
+  sockaddr_in at{};
+  socklen_t len = sizeof at;
+  ASSERT_EQ(getsockname(bound.get(), reinterpret_cast<sockaddr*>(&at), &len), 0);
+  EXPECT_EQ(ntohs(at.sin_port), port);  // made on this thread's own socket
 }
 
 // sendto reads its payload after taking the socket: the taking proves nothing about those
