@@ -54,12 +54,14 @@ bool load_agent_filter() {
   if (!ctx) return false;
   bool ok = true;
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
-                           "exit", "exit_group", "rt_sigreturn", "restart_syscall",
+                           "dup3", "exit", "exit_group", "rt_sigreturn", "restart_syscall",
                            // Harmless (its own signal stack); sanitizer runtimes call it.
                            "sigaltstack"}) {
     const int nr = seccomp_syscall_resolve_name(name);
     ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
   }
+  // Forking a worker: a plain fork, nothing else clone can do (threads, namespaces).
+  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_EQ, SIGCHLD)) == 0;
   ok = ok && seccomp_load(ctx) == 0;
   seccomp_release(ctx);
   return ok;
@@ -87,6 +89,20 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
     used += n;
   }
   return used == count ? 0 : EINVAL;
+}
+
+// The first agent's one job: fork a worker for the channel `fd`. In the worker, that
+// channel takes the place of `channel` and true is returned; the first agent gets false
+// and the answer for the supervisor.
+bool start_worker(int fd, int channel, WireAnswer& answer) {
+  // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
+  const long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
+    return true;
+  }
+  answer = pid < 0 ? WireAnswer{0, errno} : WireAnswer{0, 0};
+  return false;
 }
 
 WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_t nfds) {
@@ -131,6 +147,8 @@ void run_domain_agent(int channel) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // A send to a closed stream reports EPIPE to the caller instead of killing the helper.
   signal(SIGPIPE, SIG_IGN);
+  // Workers are reaped by the kernel as they leave (their channel closed).
+  signal(SIGCHLD, SIG_IGN);
   // Nothing but the channel: not the report socket, not the sandbox's stdio.
   if (channel != 3 && dup2(channel, 3) != 3) return leave(1);
   channel = 3;
@@ -140,6 +158,7 @@ void run_domain_agent(int channel) {
   const std::span<char> packet(reinterpret_cast<char*>(packet_storage.data()), kMaxPacket);
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
   if (!load_agent_filter()) return leave(1);  // the supervisor then fails every call it would send
+  bool spawner = true;  // the first agent; its workers serve the calls
   for (;;) {
     iovec iov{packet.data(), packet.size()};
     msghdr m{};
@@ -160,14 +179,22 @@ void run_domain_agent(int channel) {
     }
     WireAnswer answer{0, EINVAL};
     WireHeader h{};
+    bool became_worker = false;
     if (!(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && static_cast<std::size_t>(n) >= sizeof h) {
       std::memcpy(&h, packet.data(), sizeof h);
       const std::size_t body = std::size_t{h.name_len} + h.control_len + h.data_len;
+      const bool serve = static_cast<AgentOp>(h.op) == AgentOp::Serve;
       if (h.name_len <= kMaxName && h.control_len <= kMaxControl && h.data_len <= kMaxData &&
-          sizeof h + body == static_cast<std::size_t>(n) && nfds > 0)
-        answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
+          sizeof h + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
+        if (!serve) answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
+        else if (nfds == 1 && body == 0) became_worker = start_worker(fds[0], channel, answer);
+      }
     }
     for (std::size_t i = 0; i < nfds; ++i) close(fds[i]);
+    if (became_worker) {  // the supervisor's answer is the first agent's to give
+      spawner = false;
+      continue;
+    }
     while (send(channel, &answer, sizeof answer, 0) < 0 && errno == EINTR) {
     }
   }
@@ -175,15 +202,91 @@ void run_domain_agent(int channel) {
 
 // ---- supervisor side ----
 
-DomainAgent::DomainAgent(UniqueFd channel) : channel_(std::move(channel)) {
-  // Root may go past net.core.wmem_max; otherwise the largest requests fail with EMSGSIZE.
-  if (setsockopt(channel_.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kChannelBuffer, sizeof kChannelBuffer) != 0)
-    setsockopt(channel_.get(), SOL_SOCKET, SO_SNDBUF, &kChannelBuffer, sizeof kChannelBuffer);
+namespace {
+
+// Root may go past net.core.wmem_max; otherwise the largest requests fail with EMSGSIZE.
+void widen_send_buffer(int channel) {
+  if (setsockopt(channel, SOL_SOCKET, SO_SNDBUFFORCE, &kChannelBuffer, sizeof kChannelBuffer) != 0)
+    setsockopt(channel, SOL_SOCKET, SO_SNDBUF, &kChannelBuffer, sizeof kChannelBuffer);
+}
+
+// Sends one request (its parts in `iov`, the descriptors in one SCM_RIGHTS) and waits for
+// the answer. False when the agent on `channel` is gone.
+bool transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int>& fds, AgentResult& out) {
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  msghdr m{};
+  m.msg_iov = iov;
+  m.msg_iovlen = iovlen;
+  m.msg_control = control.data();
+  m.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  ssize_t sent;
+  while ((sent = sendmsg(channel, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  if (sent < 0) {
+    const bool too_big = errno == EMSGSIZE || errno == ENOBUFS;
+    out = {0, too_big ? EMSGSIZE : EACCES};
+    return too_big;
+  }
+  WireAnswer answer{};
+  ssize_t got;
+  while ((got = recv(channel, &answer, sizeof answer, 0)) < 0 && errno == EINTR) {
+  }
+  if (got != static_cast<ssize_t>(sizeof answer)) {
+    out = {0, EACCES};  // the agent is gone: fail closed
+    return false;
+  }
+  out = {answer.val, answer.error};
+  return true;
+}
+
+}  // namespace
+
+DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {}
+
+UniqueFd DomainAgent::start_worker() {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return UniqueFd();
+  UniqueFd ours(pair[0]);
+  const UniqueFd theirs(pair[1]);
+  widen_send_buffer(ours.get());
+  WireHeader h{static_cast<std::uint32_t>(AgentOp::Serve), 0, 0, 0, 0, 0, 0, 0};
+  iovec iov{&h, sizeof h};
+  AgentResult r;
+  const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
+  return transact(spawner_.get(), &iov, 1, {theirs.get()}, r) && !r.error ? std::move(ours) : UniqueFd();
+}
+
+UniqueFd DomainAgent::take_worker() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (!idle_.empty()) {
+      UniqueFd worker = std::move(idle_.back());
+      idle_.pop_back();
+      return worker;
+    }
+    if (workers_ < kMaxWorkers) {
+      ++workers_;
+      lock.unlock();
+      UniqueFd worker = start_worker();
+      lock.lock();
+      if (worker) return worker;
+      // No new worker (the sandbox's process limit, or the first agent gone): wait for a
+      // busy one, if there is any.
+      if (--workers_ == 0) return UniqueFd();
+    }
+    freed_.wait(lock);
+  }
 }
 
 AgentResult DomainAgent::perform(const AgentRequest& r) {
   if (r.name_len > kMaxName || r.control_len > kMaxControl || r.data_len > kMaxData) return {0, EMSGSIZE};
   if (r.rights.size() > kMaxPassedFds) return {0, EINVAL};
+  if (r.op == AgentOp::Serve) return {0, EINVAL};
   const WireHeader h{static_cast<std::uint32_t>(r.op), r.flags, r.name_len, static_cast<std::uint32_t>(r.control_len),
                      static_cast<std::uint32_t>(r.data_len), static_cast<std::uint32_t>(r.rights.size()),
                      r.cwd >= 0 ? 1U : 0U, 0};
@@ -194,29 +297,24 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   std::vector<int> fds{r.sock};
   if (r.cwd >= 0) fds.push_back(r.cwd);
   fds.insert(fds.end(), r.rights.begin(), r.rights.end());
-  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
-  msghdr m{};
-  m.msg_iov = iov;
-  m.msg_iovlen = 4;
-  m.msg_control = control.data();
-  m.msg_controllen = control.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
 
-  const std::lock_guard lock(mu_);
-  ssize_t sent;
-  while ((sent = sendmsg(channel_.get(), &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  AgentResult result;
+  UniqueFd worker = take_worker();
+  if (!worker) {
+    // No worker to be had (the sandbox's process limit): the first agent makes the call
+    // itself, one call at a time. Gone, it fails the call (EACCES).
+    const std::lock_guard lock(spawn_mu_);
+    transact(spawner_.get(), iov, 4, fds, result);
+    return result;
   }
-  if (sent < 0) return {0, errno == EMSGSIZE || errno == ENOBUFS ? EMSGSIZE : EACCES};
-  WireAnswer answer{};
-  ssize_t got;
-  while ((got = recv(channel_.get(), &answer, sizeof answer, 0)) < 0 && errno == EINTR) {
+  const bool alive = transact(worker.get(), iov, 4, fds, result);
+  {
+    const std::lock_guard lock(mu_);
+    if (alive) idle_.push_back(std::move(worker));
+    else --workers_;
   }
-  if (got != static_cast<ssize_t>(sizeof answer)) return {0, EACCES};  // the helper is gone: fail closed
-  return {answer.val, answer.error};
+  freed_.notify_one();
+  return result;
 }
 
 }  // namespace sandlock

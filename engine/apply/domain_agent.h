@@ -9,11 +9,19 @@
 // The supervisor sends it the socket it duplicated and checked (so the family checked is
 // the family used), the copied address and message, the caller's working directory and
 // the descriptors an SCM_RIGHTS message carries, duplicated from the caller.
+//
+// A unix call can block (a send to a peer that does not read, a connect to a full backlog),
+// and another call of the sandbox may be what would unblock it. So each call gets an agent
+// of its own: the first agent only forks workers, one per channel the supervisor sends it,
+// and each worker serves one call at a time on its channel; idle workers are kept for later
+// calls. The workers are the first agent's children: same domain, same filter.
 #pragma once
 
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -26,7 +34,9 @@ namespace sandlock {
 // forked helper; keeps no other descriptor, is not dumpable, loads its own small filter.
 void run_domain_agent(int channel);  // never returns (not marked noreturn: see leave() in the .cpp)
 
-enum class AgentOp : std::uint32_t { Connect = 1, Bind = 2, Send = 3 };
+// Serve: to the first agent only, with a new channel as its one descriptor: fork a worker
+// that serves that channel. (The first agent makes calls too, when no worker can be had.)
+enum class AgentOp : std::uint32_t { Connect = 1, Bind = 2, Send = 3, Serve = 4 };
 
 struct AgentRequest {
   AgentOp op = AgentOp::Connect;
@@ -49,16 +59,29 @@ struct AgentResult {
   int error = 0;  // positive errno
 };
 
-// Supervisor side: one request at a time on the channel (unix calls are rare next to
-// inet ones, which never come here). A helper that is gone fails every call (EACCES).
+// Supervisor side: each call on a worker of its own, forked on demand up to kMaxWorkers
+// (beyond, calls wait for a worker to be free). When not even one worker can be started
+// (the sandbox's process limit), the first agent makes the calls, one at a time. An agent
+// that is gone fails the call it was sent (EACCES): fail closed.
 class DomainAgent {
  public:
+  static constexpr std::size_t kMaxWorkers = 64;  // as many as the supervisor has threads
+
   explicit DomainAgent(UniqueFd channel);
   AgentResult perform(const AgentRequest& request);
 
  private:
-  UniqueFd channel_;
+  // A free worker, a new one, or (none free, none to be started) one freed meanwhile; null
+  // when there is no worker at all and none can be started.
+  UniqueFd take_worker();
+  UniqueFd start_worker();
+
+  UniqueFd spawner_;  // the first agent's channel: Serve requests only
+  std::mutex spawn_mu_;
   std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<UniqueFd> idle_;  // under mu_: workers' channels waiting for a call
+  std::size_t workers_ = 0;     // under mu_: started or being started
 };
 
 // What one copied message may hold: the supervisor copies no more, the agent takes no more.

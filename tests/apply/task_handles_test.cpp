@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <thread>
@@ -44,8 +45,16 @@ TEST(TaskHandles, AGoneThreadsPidfdFailsWithEsrchAndIsReplaced) {
   EXPECT_EQ(tasks.open(thread_tid).handle, cached);
   release.set_value();
   t.join();
-  errno = 0;
-  EXPECT_LT(sys::pidfd_getfd(cached->get(), STDERR_FILENO, 0), 0);
+  // join returns once the thread cleared its tid, a little before the kernel lets go of it
+  // (meanwhile pidfd_getfd may still answer, or fail with EBADF): wait for that, briefly.
+  int copy = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  do {
+    errno = 0;
+    copy = sys::pidfd_getfd(cached->get(), STDERR_FILENO, 0);
+    if (copy >= 0) close(copy);
+  } while (errno != ESRCH && std::chrono::steady_clock::now() < deadline);
+  EXPECT_LT(copy, 0);
   EXPECT_EQ(errno, ESRCH);
   // The tid names no task now: reopening finds none, and the stale pidfd is not kept.
   EXPECT_EQ(tasks.reopen(thread_tid, cached).handle, nullptr);

@@ -232,6 +232,33 @@ def run(op, args):
         s.connect(args[0])
         socket.send_fds(s, [b"x"], [r])
         s.close()
+    elif op == "unix-send-beside-a-blocked-one":
+        # One thread's sendmsg blocks (its peer reads nothing, and the message is more than
+        # the socket holds) while another thread sends a byte on another socket pair; prints
+        # "both" when that second send completes while the first is still blocked, then
+        # drains the first peer so that the first send ends too.
+        import threading, time
+        a, a_peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        b, b_peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        first = threading.Thread(target=lambda: a.sendmsg([b"x" * (4 << 20)]), daemon=True)
+        first.start()
+        time.sleep(0.3)
+        second = threading.Thread(target=lambda: b.sendmsg([b"y"]), daemon=True)
+        second.start()
+        second.join(3)
+        if not first.is_alive():
+            result = "first did not block"
+        else:
+            result = "both" if not second.is_alive() else "second held up"
+        a_peer.setblocking(False)
+        deadline = time.monotonic() + 10
+        while first.is_alive() and time.monotonic() < deadline:
+            try:
+                a_peer.recv(1 << 20)
+            except BlockingIOError:
+                time.sleep(0.01)
+        second.join(3)
+        return result if b_peer.recv(1) == b"y" else "second lost"
     elif op == "unix-dgram-sendto":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         s.sendto(b"dgram-ok", args[0])

@@ -356,6 +356,32 @@ TEST_F(RunSupervised, UnixSocketsBehaveAsWithoutTheSupervisor) {
   for (const int fd : {stream, dgram, outside}) close(fd);
 }
 
+// Unix calls are made by helpers in the sandbox's domain, a worker per call: a send that
+// blocks (its peer reads nothing) does not hold up another thread's send, as without a
+// sandbox (with one helper for all calls it did, until the first send ended).
+TEST_F(RunSupervised, ABlockedUnixSendDoesNotHoldUpAnother) {
+  const auto p = allow(quoted("tcp://127.0.0.1:1"));
+  EXPECT_EQ(probe(p, {"unix-send-beside-a-blocked-one"}), "both") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "unix-send-beside-a-blocked-one"});
+  EXPECT_EQ(unsandboxed.out, "both\n") << unsandboxed.err;
+}
+
+// With no room in the sandbox's process limit for a worker (the command and the first agent
+// use it up), the first agent makes the unix call itself.
+TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
+  const std::string sockets = dir_.path() + "/sockets";
+  ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
+  const int dgram = unix_socket_at(sockets + "/d.sock", SOCK_DGRAM);
+  const auto tight = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\nlimits: {processes: 2}\n", "tight.yaml");
+  EXPECT_EQ(probe(tight, {"unix-dgram-sendto", sockets + "/d.sock"}), "ok") << last().err;
+  char buf[16] = {};
+  EXPECT_EQ(recv(dgram, buf, sizeof buf - 1, MSG_DONTWAIT), 8);
+  EXPECT_STREQ(buf, "dgram-ok");
+  // The limit is really that tight: the command cannot fork.
+  EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
+  close(dgram);
+}
+
 // The supervisor's decision about a unix socket must not carry over to a TCP socket that
 // another thread dup2()s onto the same fd number meanwhile. The allowed rule names another
 // host on the same port, so Landlock (ports only) lets the port through and only the
