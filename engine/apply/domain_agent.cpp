@@ -145,10 +145,16 @@ WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_
 void run_domain_agent(int channel) {
   // Not dumpable: the sandbox (same domain, same user) cannot ptrace it or take its fds.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  // A send to a closed stream reports EPIPE to the caller instead of killing the helper.
-  signal(SIGPIPE, SIG_IGN);
-  // Workers are reaped by the kernel as they leave (their channel closed).
-  signal(SIGCHLD, SIG_IGN);
+  // A send to a closed stream reports EPIPE to the caller instead of killing the helper
+  // (SIGPIPE is among the signals ignored below).
+  // Signals sent to the sandbox's process group (sandlock forwards SIGINT, SIGHUP, SIGTERM;
+  // the command may send its own) are the command's business: a dead agent would fail every
+  // later unix call of a command that survives them. The agent ends when its channel closes
+  // (SIGKILL still works). Faults stay fatal. Workers (children) are reaped by the kernel.
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
+        sig != SIGTRAP && sig != SIGSYS && sig != SIGABRT)
+      signal(sig, SIG_IGN);
   // Nothing but the channel: not the report socket, not the sandbox's stdio.
   if (channel != 3 && dup2(channel, 3) != 3) return leave(1);
   channel = 3;
@@ -210,9 +216,12 @@ void widen_send_buffer(int channel) {
     setsockopt(channel, SOL_SOCKET, SO_SNDBUF, &kChannelBuffer, sizeof kChannelBuffer);
 }
 
+enum class Sent { Answered, TooBig, GoneBefore, GoneAfter };
+
 // Sends one request (its parts in `iov`, the descriptors in one SCM_RIGHTS) and waits for
-// the answer. False when the agent on `channel` is gone.
-bool transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int>& fds, AgentResult& out) {
+// the answer. GoneBefore: the agent was gone before the request, which was not sent (so may
+// be sent again); GoneAfter: it went without answering (the call may have been made).
+Sent transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int>& fds, AgentResult& out) {
   std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
   msghdr m{};
   m.msg_iov = iov;
@@ -229,24 +238,26 @@ bool transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int
   }
   if (sent < 0) {
     const bool too_big = errno == EMSGSIZE || errno == ENOBUFS;
-    out = {0, too_big ? EMSGSIZE : EACCES};
-    return too_big;
+    out = {0, too_big ? EMSGSIZE : EACCES};  // gone: fail closed
+    return too_big ? Sent::TooBig : Sent::GoneBefore;
   }
   WireAnswer answer{};
   ssize_t got;
   while ((got = recv(channel, &answer, sizeof answer, 0)) < 0 && errno == EINTR) {
   }
   if (got != static_cast<ssize_t>(sizeof answer)) {
-    out = {0, EACCES};  // the agent is gone: fail closed
-    return false;
+    out = {0, EACCES};  // gone: fail closed
+    return Sent::GoneAfter;
   }
   out = {answer.val, answer.error};
-  return true;
+  return Sent::Answered;
 }
 
 }  // namespace
 
-DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {}
+DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {
+  widen_send_buffer(spawner_.get());  // it makes calls too, when no worker can be had
+}
 
 UniqueFd DomainAgent::start_worker() {
   int pair[2];
@@ -258,7 +269,8 @@ UniqueFd DomainAgent::start_worker() {
   iovec iov{&h, sizeof h};
   AgentResult r;
   const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
-  return transact(spawner_.get(), &iov, 1, {theirs.get()}, r) && !r.error ? std::move(ours) : UniqueFd();
+  return transact(spawner_.get(), &iov, 1, {theirs.get()}, r) == Sent::Answered && !r.error ? std::move(ours)
+                                                                                           : UniqueFd();
 }
 
 UniqueFd DomainAgent::take_worker() {
@@ -272,15 +284,32 @@ UniqueFd DomainAgent::take_worker() {
     if (workers_ < kMaxWorkers) {
       ++workers_;
       lock.unlock();
-      UniqueFd worker = start_worker();
+      UniqueFd worker;
+      try {
+        worker = start_worker();
+      } catch (...) {
+        lose_worker();
+        throw;
+      }
       lock.lock();
       if (worker) return worker;
       // No new worker (the sandbox's process limit, or the first agent gone): wait for a
-      // busy one, if there is any.
-      if (--workers_ == 0) return UniqueFd();
+      // busy one, if there is any. Others waiting must look again too: this may have been
+      // the last worker they were waiting for.
+      --workers_;
+      freed_.notify_all();
+      if (workers_ == 0) return UniqueFd();
     }
     freed_.wait(lock);
   }
+}
+
+void DomainAgent::lose_worker() {
+  {
+    const std::lock_guard lock(mu_);
+    --workers_;
+  }
+  freed_.notify_all();
 }
 
 AgentResult DomainAgent::perform(const AgentRequest& r) {
@@ -299,21 +328,39 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   fds.insert(fds.end(), r.rights.begin(), r.rights.end());
 
   AgentResult result;
-  UniqueFd worker = take_worker();
-  if (!worker) {
-    // No worker to be had (the sandbox's process limit): the first agent makes the call
-    // itself, one call at a time. Gone, it fails the call (EACCES).
-    const std::lock_guard lock(spawn_mu_);
-    transact(spawner_.get(), iov, 4, fds, result);
-    return result;
+  // A worker that died while idle (killed by a signal to the sandbox's process group, say)
+  // is found when the request cannot be sent: nothing was made, so another one may take it.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    UniqueFd worker = take_worker();
+    if (!worker) {
+      // No worker to be had (the sandbox's process limit): the first agent makes the call
+      // itself, one call at a time. Gone, it fails the call (EACCES).
+      const std::lock_guard lock(spawn_mu_);
+      transact(spawner_.get(), iov, 4, fds, result);
+      return result;
+    }
+    Sent sent = Sent::GoneAfter;
+    try {
+      sent = transact(worker.get(), iov, 4, fds, result);
+    } catch (...) {
+      lose_worker();
+      throw;
+    }
+    if (sent == Sent::Answered || sent == Sent::TooBig) {
+      {
+        const std::lock_guard lock(mu_);
+        try {
+          idle_.push_back(std::move(worker));
+        } catch (...) {  // out of memory: this worker goes (its channel closed, it leaves)
+          --workers_;
+        }
+      }
+      freed_.notify_one();
+      return result;
+    }
+    lose_worker();
+    if (sent == Sent::GoneAfter) return result;
   }
-  const bool alive = transact(worker.get(), iov, 4, fds, result);
-  {
-    const std::lock_guard lock(mu_);
-    if (alive) idle_.push_back(std::move(worker));
-    else --workers_;
-  }
-  freed_.notify_one();
   return result;
 }
 

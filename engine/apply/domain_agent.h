@@ -75,6 +75,7 @@ class DomainAgent {
   // when there is no worker at all and none can be started.
   UniqueFd take_worker();
   UniqueFd start_worker();
+  void lose_worker();  // one that died or could not be started
 
   UniqueFd spawner_;  // the first agent's channel: Serve requests only
   std::mutex spawn_mu_;

@@ -240,6 +240,8 @@ def run(op, args):
         import threading, time
         a, a_peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         b, b_peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)  # far below what is sent
+        b_peer.settimeout(5)
         first = threading.Thread(target=lambda: a.sendmsg([b"x" * (4 << 20)]), daemon=True)
         first.start()
         time.sleep(0.3)
@@ -259,6 +261,15 @@ def run(op, args):
                 time.sleep(0.01)
         second.join(3)
         return result if b_peer.recv(1) == b"y" else "second lost"
+    elif op == "unix-dgram-sendto-after-sighup":
+        # The command ignores SIGHUP and sends it to its own process group (as a terminal
+        # hang-up would), then sends a datagram: unix calls must still work.
+        import signal, time
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        os.killpg(0, signal.SIGHUP)
+        time.sleep(0.2)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.sendto(b"dgram-ok", args[0])
     elif op == "unix-dgram-sendto":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         s.sendto(b"dgram-ok", args[0])

@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/apply/pids_cgroup.h"
 #include "engine/apply/unique_fd.h"
 #include "tests/cli/run_fixture.h"
 
@@ -369,6 +370,11 @@ TEST_F(RunSupervised, ABlockedUnixSendDoesNotHoldUpAnother) {
 // With no room in the sandbox's process limit for a worker (the command and the first agent
 // use it up), the first agent makes the unix call itself.
 TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
+  std::string why;
+  if (!PidsCgroup::create(8, why))
+    GTEST_SKIP() << "SKIP: no pids cgroup here, so `processes` (RLIMIT_NPROC, set after the agent starts) "
+                    "would not bind the agent: "
+                 << why;
   const std::string sockets = dir_.path() + "/sockets";
   ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
   const int dgram = unix_socket_at(sockets + "/d.sock", SOCK_DGRAM);
@@ -379,6 +385,20 @@ TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
   EXPECT_STREQ(buf, "dgram-ok");
   // The limit is really that tight: the command cannot fork.
   EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
+  close(dgram);
+}
+
+// A signal to the sandbox's process group that the command survives (a hang-up it ignores)
+// must not take the domain agent with it: unix calls go on working.
+TEST_F(RunSupervised, UnixCallsSurviveASignalTheCommandIgnores) {
+  const std::string sockets = dir_.path() + "/sockets";
+  ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
+  const int dgram = unix_socket_at(sockets + "/d.sock", SOCK_DGRAM);
+  const auto p = allow(quoted("tcp://127.0.0.1:1"));
+  EXPECT_EQ(probe(p, {"unix-dgram-sendto-after-sighup", sockets + "/d.sock"}), "ok") << last().err;
+  char buf[16] = {};
+  EXPECT_EQ(recv(dgram, buf, sizeof buf - 1, MSG_DONTWAIT), 8);
+  EXPECT_STREQ(buf, "dgram-ok");
   close(dgram);
 }
 

@@ -1,0 +1,125 @@
+// The domain agent's workers, below the CLI: a real agent process (forked here, serving a
+// socketpair as in a sandbox), real unix datagram sockets. A worker per call, kept for the
+// next; one that died while idle is replaced without failing the call it was taken for.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/apply/domain_agent.h"
+#include "engine/apply/unique_fd.h"
+
+namespace sandlock {
+namespace {
+
+// The children of `pid` (its workers), from /proc.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t child; in >> child;) out.push_back(child);
+  return out;
+}
+
+bool gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+class DomainAgentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    int pair[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+    agent_pid_ = fork();
+    ASSERT_GE(agent_pid_, 0);
+    if (agent_pid_ == 0) {
+      close(pair[0]);
+      run_domain_agent(pair[1]);
+      _exit(1);
+    }
+    close(pair[1]);
+    agent_.emplace(UniqueFd(pair[0]));
+    receiver_ = UniqueFd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sender_ = UniqueFd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    address_.sun_family = AF_UNIX;
+    const std::string name = "sandlock-agent-test-" + std::to_string(getpid());  // abstract
+    std::memcpy(address_.sun_path + 1, name.data(), name.size());
+    address_len_ = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    ASSERT_EQ(bind(receiver_.get(), reinterpret_cast<sockaddr*>(&address_), address_len_), 0);
+  }
+  void TearDown() override {
+    agent_.reset();  // closes the channels: the agent and its workers leave
+    if (agent_pid_ > 0) waitpid(agent_pid_, nullptr, 0);
+  }
+
+  // Has the agent send `text` to the receiver; the call's errno (0: sent).
+  int send_through_agent(const std::string& text) {
+    AgentRequest r;
+    r.op = AgentOp::Send;
+    r.sock = sender_.get();
+    r.name = &address_;
+    r.name_len = address_len_;
+    r.data = text.data();
+    r.data_len = text.size();
+    return agent_->perform(r).error;
+  }
+  std::string received() {
+    char buf[64] = {};
+    const ssize_t n = recv(receiver_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    return n < 0 ? "nothing" : std::string(buf, static_cast<std::size_t>(n));
+  }
+
+  pid_t agent_pid_ = -1;
+  std::optional<DomainAgent> agent_;
+  UniqueFd receiver_, sender_;
+  sockaddr_un address_{};
+  socklen_t address_len_ = 0;
+};
+
+TEST_F(DomainAgentTest, AWorkerIsKeptForTheNextCall) {
+  ASSERT_EQ(send_through_agent("one"), 0);
+  EXPECT_EQ(received(), "one");
+  const std::vector<pid_t> first = children_of(agent_pid_);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(send_through_agent("two"), 0);
+  EXPECT_EQ(received(), "two");
+  EXPECT_EQ(children_of(agent_pid_), first);  // the same worker, not another fork
+}
+
+TEST_F(DomainAgentTest, AWorkerThatDiedIdleIsReplacedWithoutFailingTheCall) {
+  ASSERT_EQ(send_through_agent("one"), 0);
+  EXPECT_EQ(received(), "one");
+  const std::vector<pid_t> workers = children_of(agent_pid_);
+  ASSERT_EQ(workers.size(), 1u);
+  ASSERT_EQ(kill(workers[0], SIGKILL), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!gone(workers[0]) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(gone(workers[0]));  // reaped by the kernel: the agent ignores SIGCHLD
+  EXPECT_EQ(send_through_agent("two"), 0);
+  EXPECT_EQ(received(), "two");
+  const std::vector<pid_t> now = children_of(agent_pid_);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_NE(now[0], workers[0]);
+}
+
+TEST_F(DomainAgentTest, AGoneAgentFailsTheCallClosed) {
+  ASSERT_EQ(kill(agent_pid_, SIGKILL), 0);
+  waitpid(agent_pid_, nullptr, 0);
+  agent_pid_ = -1;
+  EXPECT_EQ(send_through_agent("one"), EACCES);
+  EXPECT_EQ(received(), "nothing");
+}
+
+}  // namespace
+}  // namespace sandlock
