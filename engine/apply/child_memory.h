@@ -1,9 +1,10 @@
 // Copying to and from a sandboxed task's memory. Reads go by tid (process_vm_readv): the
 // supervisor shows the tid still named the caller after reading (the notification is still
 // valid, or the socket was taken afterwards through a pidfd older than the call: see
-// task_handles.h), so what a recycled tid gave is never used. Writes come after the operation, when that check no longer covers
-// them, so they go through /proc/<tid>/mem opened before the check: that file stays bound
-// to the memory of the task it was opened for, whatever the tid names later.
+// task_handles.h), so what a recycled tid gave is never used. Writes come after the
+// operation, when that check no longer covers them, so they go through /proc/<tid>/mem
+// opened before the check: that file stays bound to the memory of the task it was opened
+// for, whatever the tid names later.
 #pragma once
 
 #include <sys/types.h>

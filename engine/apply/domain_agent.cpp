@@ -145,12 +145,11 @@ WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_
 void run_domain_agent(int channel) {
   // Not dumpable: the sandbox (same domain, same user) cannot ptrace it or take its fds.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  // A send to a closed stream reports EPIPE to the caller instead of killing the helper
-  // (SIGPIPE is among the signals ignored below).
   // Signals sent to the sandbox's process group (sandlock forwards SIGINT, SIGHUP, SIGTERM;
   // the command may send its own) are the command's business: a dead agent would fail every
   // later unix call of a command that survives them. The agent ends when its channel closes
-  // (SIGKILL still works). Faults stay fatal. Workers (children) are reaped by the kernel.
+  // (SIGKILL still works). Faults stay fatal. A send to a closed stream reports EPIPE to
+  // the caller instead of killing the agent. Workers (children) are reaped by the kernel.
   for (int sig = 1; sig < NSIG; ++sig)
     if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
         sig != SIGTRAP && sig != SIGSYS && sig != SIGABRT)
@@ -218,14 +217,10 @@ void widen_send_buffer(int channel) {
 
 enum class Sent { Answered, TooBig, GoneBefore, GoneAfter };
 
-// Sends one request (its parts in `iov`, the descriptors in one SCM_RIGHTS) and waits for
-// the answer. GoneBefore: the agent was gone before the request, which was not sent (so may
-// be sent again); GoneAfter: it went without answering (the call may have been made).
-Sent transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int>& fds, AgentResult& out) {
+// The SCM_RIGHTS control data passing `fds`, built once per request.
+std::vector<char> rights_control(const std::vector<int>& fds) {
   std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
   msghdr m{};
-  m.msg_iov = iov;
-  m.msg_iovlen = iovlen;
   m.msg_control = control.data();
   m.msg_controllen = control.size();
   cmsghdr* c = CMSG_FIRSTHDR(&m);
@@ -233,6 +228,18 @@ Sent transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
   std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  return control;
+}
+
+// Sends one request (its parts in `iov`, its descriptors in `control`) and waits for the
+// answer. GoneBefore: the agent was gone before the request, which was not sent (so may be
+// sent again); GoneAfter: it went without answering (the call may have been made).
+Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& control, AgentResult& out) {
+  msghdr m{};
+  m.msg_iov = iov;
+  m.msg_iovlen = iovlen;
+  m.msg_control = control.data();
+  m.msg_controllen = control.size();
   ssize_t sent;
   while ((sent = sendmsg(channel, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
   }
@@ -257,6 +264,7 @@ Sent transact(int channel, iovec* iov, std::size_t iovlen, const std::vector<int
 
 DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {
   widen_send_buffer(spawner_.get());  // it makes calls too, when no worker can be had
+  idle_.reserve(kMaxWorkers);         // so that putting a worker back cannot fail
 }
 
 UniqueFd DomainAgent::start_worker() {
@@ -267,10 +275,10 @@ UniqueFd DomainAgent::start_worker() {
   widen_send_buffer(ours.get());
   WireHeader h{static_cast<std::uint32_t>(AgentOp::Serve), 0, 0, 0, 0, 0, 0, 0};
   iovec iov{&h, sizeof h};
+  std::vector<char> control = rights_control({theirs.get()});
   AgentResult r;
   const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
-  return transact(spawner_.get(), &iov, 1, {theirs.get()}, r) == Sent::Answered && !r.error ? std::move(ours)
-                                                                                           : UniqueFd();
+  return transact(spawner_.get(), &iov, 1, control, r) == Sent::Answered && !r.error ? std::move(ours) : UniqueFd();
 }
 
 UniqueFd DomainAgent::take_worker() {
@@ -291,13 +299,12 @@ UniqueFd DomainAgent::take_worker() {
         lose_worker();
         throw;
       }
-      lock.lock();
       if (worker) return worker;
       // No new worker (the sandbox's process limit, or the first agent gone): wait for a
-      // busy one, if there is any. Others waiting must look again too: this may have been
-      // the last worker they were waiting for.
-      --workers_;
-      freed_.notify_all();
+      // busy one, if there is any. lose_worker() wakes the others waiting: this may have
+      // been the last worker they were waiting for.
+      lose_worker();
+      lock.lock();
       if (workers_ == 0) return UniqueFd();
     }
     freed_.wait(lock);
@@ -310,6 +317,14 @@ void DomainAgent::lose_worker() {
     --workers_;
   }
   freed_.notify_all();
+}
+
+void DomainAgent::keep_worker(UniqueFd worker) {
+  {
+    const std::lock_guard lock(mu_);
+    idle_.push_back(std::move(worker));  // never reallocates: room for kMaxWorkers is reserved
+  }
+  freed_.notify_one();
 }
 
 AgentResult DomainAgent::perform(const AgentRequest& r) {
@@ -326,6 +341,7 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   std::vector<int> fds{r.sock};
   if (r.cwd >= 0) fds.push_back(r.cwd);
   fds.insert(fds.end(), r.rights.begin(), r.rights.end());
+  std::vector<char> control = rights_control(fds);
 
   AgentResult result;
   // A worker that died while idle (killed by a signal to the sandbox's process group, say)
@@ -336,26 +352,12 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
       // No worker to be had (the sandbox's process limit): the first agent makes the call
       // itself, one call at a time. Gone, it fails the call (EACCES).
       const std::lock_guard lock(spawn_mu_);
-      transact(spawner_.get(), iov, 4, fds, result);
+      transact(spawner_.get(), iov, 4, control, result);
       return result;
     }
-    Sent sent = Sent::GoneAfter;
-    try {
-      sent = transact(worker.get(), iov, 4, fds, result);
-    } catch (...) {
-      lose_worker();
-      throw;
-    }
+    const Sent sent = transact(worker.get(), iov, 4, control, result);
     if (sent == Sent::Answered || sent == Sent::TooBig) {
-      {
-        const std::lock_guard lock(mu_);
-        try {
-          idle_.push_back(std::move(worker));
-        } catch (...) {  // out of memory: this worker goes (its channel closed, it leaves)
-          --workers_;
-        }
-      }
-      freed_.notify_one();
+      keep_worker(std::move(worker));
       return result;
     }
     lose_worker();

@@ -75,9 +75,10 @@ class DomainAgent {
   // when there is no worker at all and none can be started.
   UniqueFd take_worker();
   UniqueFd start_worker();
-  void lose_worker();  // one that died or could not be started
+  void keep_worker(UniqueFd worker);  // back to the idle ones
+  void lose_worker();                  // one that died or could not be started
 
-  UniqueFd spawner_;  // the first agent's channel: Serve requests only
+  UniqueFd spawner_;  // the first agent's channel: Serve requests, and calls when no worker can be had
   std::mutex spawn_mu_;
   std::mutex mu_;
   std::condition_variable freed_;

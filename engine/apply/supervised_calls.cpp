@@ -158,11 +158,10 @@ class CallHandler {
     // is still live (the task was alive from the notification to that check), or, for
     // connect and bind, which read their address before taking the socket, by the taking
     // itself when the pidfd was opened before the call was received (confirm()).
-    const bool address_first = call_.nr == SYS_connect || call_.nr == SYS_bind;
-    if (address_first) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
+    read_before_taking_ = call_.nr == SYS_connect || call_.nr == SYS_bind;
+    if (read_before_taking_) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
     if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
-    read_before_taking_ = address_first;
     family_ = int_option(sock_.get(), SO_DOMAIN);
     if (family_ < 0) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
     type_ = int_option(sock_.get(), SO_TYPE);

@@ -19,6 +19,7 @@
 #include "engine/apply/supervised_calls.h"
 #include "engine/apply/task_handles.h"
 #include "engine/apply/unique_fd.h"
+#include "tests/apply/net_helpers.h"
 
 namespace sandlock {
 namespace {
@@ -55,16 +56,8 @@ struct Peer {
 DestinationPolicy allowing(unsigned protos, std::uint16_t port) {
   PolicyGraph g;
   g.net_mode = NetMode::Allow;
-  NetTarget t;
-  t.kind = NetTarget::Kind::Cidr;
-  t.family = 4;
-  t.prefix = 32;
-  inet_pton(AF_INET, "127.0.0.1", t.addr.data());
-  g.net_allow = {NetDest{protos, t, {{port, port}}, {}}};
-  std::string error;
-  auto p = resolve_destinations(g, error);
-  EXPECT_TRUE(p) << error;
-  return p ? *p : DestinationPolicy{};
+  g.net_allow = {dest(protos, cidr(AF_INET, "127.0.0.1", 32), {{port, port}})};
+  return policy_for(g);
 }
 
 class SupervisedCallsTest : public ::testing::Test {

@@ -22,47 +22,10 @@
 #include "engine/apply/listener_handoff.h"
 #include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
+#include "tests/apply/net_helpers.h"
 
 namespace sandlock {
 namespace {
-
-NetTarget cidr(int family, const char* text, int prefix) {
-  NetTarget t;
-  t.kind = NetTarget::Kind::Cidr;
-  t.family = family == AF_INET ? 4 : 6;
-  t.prefix = prefix;
-  inet_pton(family, text, t.addr.data());
-  return t;
-}
-
-NetDest dest(unsigned protos, NetTarget target, std::vector<PortRange> ports) {
-  return NetDest{protos, std::move(target), std::move(ports), {}};
-}
-
-sockaddr_storage v4(const char* ip, std::uint16_t port, sa_family_t family = AF_INET) {
-  sockaddr_storage ss{};
-  auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-  sin->sin_family = family;
-  sin->sin_port = htons(port);
-  inet_pton(AF_INET, ip, &sin->sin_addr);
-  return ss;
-}
-
-sockaddr_storage v6(const char* ip, std::uint16_t port) {
-  sockaddr_storage ss{};
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons(port);
-  inet_pton(AF_INET6, ip, &sin6->sin6_addr);
-  return ss;
-}
-
-DestinationPolicy policy_for(PolicyGraph g) {
-  std::string error;
-  auto p = resolve_destinations(g, error);
-  EXPECT_TRUE(p) << error;
-  return p ? *p : DestinationPolicy{};
-}
 
 DestinationPolicy loopback_port_80() {
   PolicyGraph g;
@@ -142,26 +105,6 @@ int connect_loopback(std::uint16_t port) {
   const sockaddr_storage a = v4("127.0.0.1", port);
   return connect(s.get(), reinterpret_cast<const sockaddr*>(&a), sizeof(sockaddr_in)) == 0 ? 0 : errno;
 }
-
-int accepted(int listener) {
-  int n = 0;
-  for (int c; (c = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0; ++n) close(c);
-  return n;
-}
-
-// A loopback TCP listener that never accepts on its own (the backlog holds connections).
-struct LoopbackListener {
-  UniqueFd fd{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)};
-  std::uint16_t port = 0;
-
-  LoopbackListener() {
-    sockaddr_storage a = v4("127.0.0.1", 0);
-    socklen_t len = sizeof(sockaddr_in);
-    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd.get(), 4096) != 0) return;
-    getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
-  }
-};
 
 // A forked child under a connect-notifying filter, answered by a supervisor that allows
 // 127.0.0.1; `body` runs in the child with its end of a channel to the test.
