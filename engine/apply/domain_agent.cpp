@@ -1,5 +1,6 @@
 #include "engine/apply/domain_agent.h"
 
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -12,6 +13,9 @@
 #include <span>
 
 namespace sandlock {
+
+int agent_interrupt_signal() { return SIGRTMIN + 4; }
+
 namespace {
 
 // Bounds of one request; the supervisor copies no more than this out of the caller.
@@ -60,8 +64,10 @@ bool load_agent_filter() {
     const int nr = seccomp_syscall_resolve_name(name);
     ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
   }
-  // Forking a worker: a plain fork, nothing else clone can do (threads, namespaces).
-  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_EQ, SIGCHLD)) == 0;
+  // Forking a worker: a plain fork that hands back a pidfd, nothing else clone can do
+  // (threads, namespaces).
+  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(SIGCHLD | CLONE_PIDFD))) == 0;
   ok = ok && seccomp_load(ctx) == 0;
   seccomp_release(ctx);
   return ok;
@@ -92,17 +98,49 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
 }
 
 // The first agent's one job: fork a worker for the channel `fd`. In the worker, that
-// channel takes the place of `channel` and true is returned; the first agent gets false
-// and the answer for the supervisor.
-bool start_worker(int fd, int channel, WireAnswer& answer) {
+// channel takes the place of `channel` and true is returned; the first agent gets false,
+// the answer for the supervisor and the worker's pidfd (-1 if there is no worker).
+bool start_worker(int fd, int channel, WireAnswer& answer, int& pidfd) {
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
-  const long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
+  // parent_tid, child_tid, tls).
+  pidfd = -1;
+  const long pid = syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, 0, &pidfd, 0, 0);
   if (pid == 0) {
     if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
   answer = pid < 0 ? WireAnswer{0, errno} : WireAnswer{0, 0};
+  // A clone that fails late (the pids cgroup says no after the pidfd was reserved) leaves
+  // a number here that is no longer ours.
+  if (pid < 0) pidfd = -1;
   return false;
+}
+
+// Sends `answer`, with `fd` if there is one.
+void send_answer(int channel, const WireAnswer& answer, int fd) {
+  iovec iov{const_cast<WireAnswer*>(&answer), sizeof answer};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  if (fd >= 0) {
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  ssize_t rc;
+  while ((rc = sendmsg(channel, &m, 0)) < 0 && errno == EINTR) {
+  }
+  if (rc < 0 && fd >= 0) {  // the supervisor waits for an answer: one without the worker, then
+    const WireAnswer failed{0, errno};
+    while (send(channel, &failed, sizeof failed, 0) < 0 && errno == EINTR) {
+    }
+  }
 }
 
 WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_t nfds) {
@@ -150,10 +188,16 @@ void run_domain_agent(int channel) {
   // later unix call of a command that survives them. The agent ends when its channel closes
   // (SIGKILL still works). Faults stay fatal. A send to a closed stream reports EPIPE to
   // the caller instead of killing the agent. Workers (children) are reaped by the kernel.
+  // One signal has a handler, which does nothing: the supervisor's, to interrupt a blocked
+  // call (EINTR: no SA_RESTART).
   for (int sig = 1; sig < NSIG; ++sig)
     if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
-        sig != SIGTRAP && sig != SIGSYS && sig != SIGABRT)
+        sig != SIGTRAP && sig != SIGSYS && sig != SIGABRT && sig != agent_interrupt_signal())
       signal(sig, SIG_IGN);
+  struct sigaction interrupt {};
+  interrupt.sa_handler = [](int) {};
+  sigemptyset(&interrupt.sa_mask);
+  sigaction(agent_interrupt_signal(), &interrupt, nullptr);
   // Nothing but the channel: not the report socket, not the sandbox's stdio.
   if (channel != 3 && dup2(channel, 3) != 3) return leave(1);
   channel = 3;
@@ -185,6 +229,7 @@ void run_domain_agent(int channel) {
     WireAnswer answer{0, EINVAL};
     WireHeader h{};
     bool became_worker = false;
+    int worker_pidfd = -1;
     if (!(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && static_cast<std::size_t>(n) >= sizeof h) {
       std::memcpy(&h, packet.data(), sizeof h);
       const std::size_t body = std::size_t{h.name_len} + h.control_len + h.data_len;
@@ -192,7 +237,7 @@ void run_domain_agent(int channel) {
       if (h.name_len <= kMaxName && h.control_len <= kMaxControl && h.data_len <= kMaxData &&
           sizeof h + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
         if (!serve) answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
-        else if (nfds == 1 && body == 0) became_worker = start_worker(fds[0], channel, answer);
+        else if (nfds == 1 && body == 0) became_worker = start_worker(fds[0], channel, answer, worker_pidfd);
       }
     }
     for (std::size_t i = 0; i < nfds; ++i) close(fds[i]);
@@ -200,8 +245,8 @@ void run_domain_agent(int channel) {
       spawner = false;
       continue;
     }
-    while (send(channel, &answer, sizeof answer, 0) < 0 && errno == EINTR) {
-    }
+    send_answer(channel, answer, worker_pidfd);
+    if (worker_pidfd >= 0) close(worker_pidfd);
   }
 }
 
@@ -216,6 +261,22 @@ void widen_send_buffer(int channel) {
 }
 
 enum class Sent { Answered, TooBig, GoneBefore, GoneAfter };
+
+// Tells a request's on_worker the worker's pidfd for as long as it lives, then -1.
+class Watched {
+ public:
+  Watched(const std::function<void(int)>& on_worker, int pidfd) : on_worker_(on_worker) {
+    if (on_worker_) on_worker_(pidfd);
+  }
+  ~Watched() {
+    if (on_worker_) on_worker_(-1);
+  }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+
+ private:
+  const std::function<void(int)>& on_worker_;
+};
 
 // The SCM_RIGHTS control data passing `fds`, built once per request.
 std::vector<char> rights_control(const std::vector<int>& fds) {
@@ -232,9 +293,11 @@ std::vector<char> rights_control(const std::vector<int>& fds) {
 }
 
 // Sends one request (its parts in `iov`, its descriptors in `control`) and waits for the
-// answer. GoneBefore: the agent was gone before the request, which was not sent (so may be
-// sent again); GoneAfter: it went without answering (the call may have been made).
-Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& control, AgentResult& out) {
+// answer, and the descriptor passed with it if any (`passed`). GoneBefore: the agent was
+// gone before the request, which was not sent (so may be sent again); GoneAfter: it went
+// without answering (the call may have been made).
+Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& control, AgentResult& out,
+              UniqueFd* passed = nullptr) {
   msghdr m{};
   m.msg_iov = iov;
   m.msg_iovlen = iovlen;
@@ -249,8 +312,22 @@ Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& co
     return too_big ? Sent::TooBig : Sent::GoneBefore;
   }
   WireAnswer answer{};
+  iovec answer_iov{&answer, sizeof answer};
+  alignas(cmsghdr) char answer_control[CMSG_SPACE(sizeof(int))];
+  msghdr a{};
+  a.msg_iov = &answer_iov;
+  a.msg_iovlen = 1;
+  a.msg_control = answer_control;
+  a.msg_controllen = sizeof answer_control;
   ssize_t got;
-  while ((got = recv(channel, &answer, sizeof answer, 0)) < 0 && errno == EINTR) {
+  while ((got = recvmsg(channel, &a, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  const cmsghdr* c = got > 0 ? CMSG_FIRSTHDR(&a) : nullptr;
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+    int fd = -1;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    UniqueFd received(fd);
+    if (passed) *passed = std::move(received);
   }
   if (got != static_cast<ssize_t>(sizeof answer)) {
     out = {0, EACCES};  // gone: fail closed
@@ -267,45 +344,47 @@ DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {
   idle_.reserve(kMaxWorkers);         // so that putting a worker back cannot fail
 }
 
-UniqueFd DomainAgent::start_worker() {
+DomainAgent::Worker DomainAgent::start_worker() {
   int pair[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return UniqueFd();
-  UniqueFd ours(pair[0]);
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return {};
+  Worker worker{UniqueFd(pair[0]), UniqueFd()};
   const UniqueFd theirs(pair[1]);
-  widen_send_buffer(ours.get());
+  widen_send_buffer(worker.channel.get());
   WireHeader h{static_cast<std::uint32_t>(AgentOp::Serve), 0, 0, 0, 0, 0, 0, 0};
   iovec iov{&h, sizeof h};
   std::vector<char> control = rights_control({theirs.get()});
   AgentResult r;
   const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
-  return transact(spawner_.get(), &iov, 1, control, r) == Sent::Answered && !r.error ? std::move(ours) : UniqueFd();
+  if (transact(spawner_.get(), &iov, 1, control, r, &worker.pidfd) != Sent::Answered || r.error || !worker.pidfd)
+    return {};
+  return worker;
 }
 
-UniqueFd DomainAgent::take_worker() {
+DomainAgent::Worker DomainAgent::take_worker() {
   std::unique_lock lock(mu_);
   for (;;) {
     if (!idle_.empty()) {
-      UniqueFd worker = std::move(idle_.back());
+      Worker worker = std::move(idle_.back());
       idle_.pop_back();
       return worker;
     }
     if (workers_ < kMaxWorkers) {
       ++workers_;
       lock.unlock();
-      UniqueFd worker;
+      Worker worker;
       try {
         worker = start_worker();
       } catch (...) {
         lose_worker();
         throw;
       }
-      if (worker) return worker;
+      if (worker.channel) return worker;
       // No new worker (the sandbox's process limit, or the first agent gone): wait for a
       // busy one, if there is any. lose_worker() wakes the others waiting: this may have
       // been the last worker they were waiting for.
       lose_worker();
       lock.lock();
-      if (workers_ == 0) return UniqueFd();
+      if (workers_ == 0) return {};
     }
     freed_.wait(lock);
   }
@@ -319,7 +398,7 @@ void DomainAgent::lose_worker() {
   freed_.notify_all();
 }
 
-void DomainAgent::keep_worker(UniqueFd worker) {
+void DomainAgent::keep_worker(Worker worker) {
   {
     const std::lock_guard lock(mu_);
     idle_.push_back(std::move(worker));  // never reallocates: room for kMaxWorkers is reserved
@@ -347,15 +426,19 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   // A worker that died while idle (killed by a signal to the sandbox's process group, say)
   // is found when the request cannot be sent: nothing was made, so another one may take it.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    UniqueFd worker = take_worker();
-    if (!worker) {
+    Worker worker = take_worker();
+    if (!worker.channel) {
       // No worker to be had (the sandbox's process limit): the first agent makes the call
       // itself, one call at a time. Gone, it fails the call (EACCES).
       const std::lock_guard lock(spawn_mu_);
       transact(spawner_.get(), iov, 4, control, result);
       return result;
     }
-    const Sent sent = transact(worker.get(), iov, 4, control, result);
+    Sent sent;
+    {
+      const Watched watched(r.on_worker, worker.pidfd.get());
+      sent = transact(worker.channel.get(), iov, 4, control, result);
+    }  // told before the worker can be given another call
     if (sent == Sent::Answered || sent == Sent::TooBig) {
       keep_worker(std::move(worker));
       return result;

@@ -14,7 +14,9 @@
 // and another call of the sandbox may be what would unblock it. So each call gets an agent
 // of its own: the first agent only forks workers, one per channel the supervisor sends it,
 // and each worker serves one call at a time on its channel; idle workers are kept for later
-// calls. The workers are the first agent's children: same domain, same filter.
+// calls. The workers are the first agent's children: same domain, same filter. The first
+// agent hands the supervisor each worker's pidfd, so that a signal the caller would handle
+// can interrupt the call its worker is blocked in (agent_interrupt_signal()).
 #pragma once
 
 #include <sys/socket.h>
@@ -23,6 +25,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -52,7 +55,17 @@ struct AgentRequest {
   const char* control = nullptr;
   std::size_t control_len = 0;
   std::vector<int> rights;
+  // Told, on the thread in perform(), the pidfd of the worker making the call once it has
+  // one, then -1 once that worker is done with it. In between, agent_interrupt_signal() sent
+  // to that pidfd interrupts the call: EINTR, or the part of a stream send already made, as
+  // the kernel answers a caller whose handler interrupts it. Never told when the first agent
+  // makes the call itself (no worker to be had): such a call is not interruptible.
+  std::function<void(int pidfd)> on_worker;
 };
+
+// The signal a worker handles (with a handler that does nothing, without SA_RESTART) so
+// that a blocked call fails with EINTR; every other asynchronous signal is ignored.
+int agent_interrupt_signal();
 
 struct AgentResult {
   std::int64_t val = 0;
@@ -73,16 +86,20 @@ class DomainAgent {
  private:
   // A free worker, a new one, or (none free, none to be started) one freed meanwhile; null
   // when there is no worker at all and none can be started.
-  UniqueFd take_worker();
-  UniqueFd start_worker();
-  void keep_worker(UniqueFd worker);  // back to the idle ones
+  struct Worker {
+    UniqueFd channel;
+    UniqueFd pidfd;  // to interrupt its call
+  };
+  Worker take_worker();
+  Worker start_worker();
+  void keep_worker(Worker worker);  // back to the idle ones
   void lose_worker();                  // one that died or could not be started
 
   UniqueFd spawner_;  // the first agent's channel: Serve requests, and calls when no worker can be had
   std::mutex spawn_mu_;
   std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<UniqueFd> idle_;  // under mu_: workers' channels waiting for a call
+  std::vector<Worker> idle_;    // under mu_: workers waiting for a call
   std::size_t workers_ = 0;     // under mu_: started or being started
 };
 

@@ -56,7 +56,9 @@ int int_option(int fd, int name) {
 // Keeps a duplicate registered while an operation may block on it.
 class Operating {
  public:
-  Operating(InFlightSockets& registry, int fd, pid_t caller) : registry_(registry), fd_(fd) { registry_.add(fd_, caller); }
+  Operating(InFlightSockets& registry, int fd, pid_t caller, bool here) : registry_(registry), fd_(fd) {
+    registry_.add(fd_, caller, here);
+  }
   ~Operating() { registry_.remove(fd_); }
   Operating(const Operating&) = delete;
   Operating& operator=(const Operating&) = delete;
@@ -173,7 +175,7 @@ class CallHandler {
     }
     // Unix, netlink, ...: not this policy's business, so made as they are, but by the
     // domain agent (see domain_agent.h), on this very duplicate.
-    const Operating operating(ctx_.in_flight, sock_.get(), inet() ? call_.pid : 0);
+    const Operating operating(ctx_.in_flight, sock_.get(), call_.pid, inet());
     return dispatch();
   }
 
@@ -253,6 +255,7 @@ class CallHandler {
     r.cwd = name ? cwd_.get() : -1;
     r.name = name;
     r.name_len = name ? name_len : 0;
+    r.on_worker = [this](int pidfd) { ctx_.in_flight.made_by_worker(sock_.get(), pidfd); };
     return ctx_.agent->perform(r);
   }
 
@@ -393,9 +396,15 @@ class CallHandler {
 
 }  // namespace
 
-void InFlightSockets::add(int fd, pid_t caller) {
+void InFlightSockets::add(int fd, pid_t caller, bool here) {
   const std::lock_guard lock(mu_);
-  ops_.push_back(Operation{fd, caller, pthread_self()});
+  ops_.push_back(Operation{fd, caller, here, pthread_self()});
+}
+
+void InFlightSockets::made_by_worker(int fd, int pidfd) {
+  const std::lock_guard lock(mu_);  // interrupt_signalled_callers() signals under it
+  for (Operation& op : ops_)
+    if (op.fd == fd) op.worker = pidfd;
 }
 
 void InFlightSockets::remove(int fd) {
@@ -421,7 +430,10 @@ void InFlightSockets::interrupt_signalled_callers(int signal) {
   for (Operation& op : ops_) {
     // Only calls already in progress at the last look: most end long before it, and
     // reading their callers' /proc would cost every tick on a busy sandbox.
-    if (op.caller != 0 && op.looked_at && catches_pending_signal(op.caller)) pthread_kill(op.thread, signal);
+    if (op.caller != 0 && op.looked_at && (op.here || op.worker >= 0) && catches_pending_signal(op.caller)) {
+      if (op.here) pthread_kill(op.thread, signal);
+      else sys::pidfd_send_signal(op.worker, agent_interrupt_signal());
+    }
     op.looked_at = true;
   }
 }

@@ -42,24 +42,32 @@ struct CallAnswer {
 // caller with a signal to handle can have its call interrupted.
 class InFlightSockets {
  public:
-  // `caller`: the calling thread, when the operation runs in this thread, where a signal
-  // interrupts it; 0 when it may not be interrupted (one the domain agent makes).
-  void add(int fd, pid_t caller);
+  // `caller`: the calling thread. `here`: the operation runs in this thread, where a signal
+  // interrupts it; otherwise a domain agent's worker makes it, interruptible once
+  // made_by_worker() names that worker.
+  void add(int fd, pid_t caller, bool here);
+  // The pidfd of the worker making the operation on `fd`, or -1 once it is done with it.
+  void made_by_worker(int fd, int pidfd);
   void remove(int fd);
   // shutdown(2) on every one: a blocked connect or send returns at once.
   void shutdown_all();
   // A caller waits for its answer killable only (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV),
-  // so a signal it catches waits too. For each such caller, sends `signal` (a no-op
-  // handler, no SA_RESTART) to the thread making its call: a blocked connect or send then
-  // fails with EINTR, which the caller gets, and its handler runs, as without a sandbox.
+  // so a signal it catches waits too. For each such caller, sends `signal` to the thread
+  // making its call here, or agent_interrupt_signal() to the worker making it (a no-op
+  // handler, no SA_RESTART, in both): a blocked connect or send then fails with EINTR,
+  // which the caller gets, and its handler runs, as without a sandbox.
   void interrupt_signalled_callers(int signal);
+  // Whether any operation has a caller a signal could interrupt it for (a worker's, once
+  // the worker is named): the watchdog keeps looking while there is one.
   bool any_interruptible();
 
  private:
   struct Operation {
     int fd = -1;  // the duplicate: open, so unique, while it is here
     pid_t caller = 0;
+    bool here = false;
     pthread_t thread{};
+    int worker = -1;  // the pidfd of the worker making it, when not here
     bool looked_at = false;  // by interrupt_signalled_callers() already
   };
   std::mutex mu_;

@@ -14,12 +14,15 @@
 #include <optional>
 #include <cstring>
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "engine/apply/domain_agent.h"
+#include "engine/apply/pidfd.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -34,6 +37,19 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 bool gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Fills `fd`'s send buffer (its peer reads nothing): a blocking send on it then waits.
+void fill(int fd) {
+  const std::string chunk(4096, 'f');
+  while (send(fd, chunk.data(), chunk.size(), MSG_DONTWAIT) > 0) {
+  }
+}
+
+void drain(int fd) {
+  char buf[65536];
+  while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) {
+  }
+}
 
 class DomainAgentTest : public ::testing::Test {
  protected:
@@ -111,6 +127,62 @@ TEST_F(DomainAgentTest, AWorkerThatDiedIdleIsReplacedWithoutFailingTheCall) {
   const std::vector<pid_t> now = children_of(agent_pid_);
   ASSERT_EQ(now.size(), 1u);
   EXPECT_NE(now[0], workers[0]);
+}
+
+// The supervisor interrupts a call a worker is blocked in (here a stream send to a peer
+// that reads nothing) when the caller has a signal to handle: the call fails with EINTR,
+// and the worker serves the next call. The signal is sent until the call ends, as the
+// supervisor's watchdog does on every tick: one sent before the worker enters the send
+// interrupts nothing.
+TEST_F(DomainAgentTest, TheInterruptSignalEndsABlockedCallWithEintr) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+  const UniqueFd full(pair[0]), peer(pair[1]);
+  std::mutex mu;
+  int worker = -1;  // under mu: the pidfd on_worker told, while it is valid
+  const auto send_byte = [&] {
+    AgentRequest r;
+    r.op = AgentOp::Send;
+    r.sock = full.get();
+    r.data = "x";
+    r.data_len = 1;
+    r.on_worker = [&](int pidfd) {
+      const std::lock_guard lock(mu);
+      worker = pidfd;
+    };
+    return agent_->perform(r);
+  };
+  // Control: unsignalled, the send stays blocked until the peer reads.
+  fill(full.get());
+  std::future<AgentResult> blocked = std::async(std::launch::async, send_byte);
+  EXPECT_EQ(blocked.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  drain(peer.get());
+  AgentResult r = blocked.get();
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.val, 1);
+  const std::vector<pid_t> workers = children_of(agent_pid_);
+  ASSERT_EQ(workers.size(), 1u);
+
+  fill(full.get());
+  std::future<AgentResult> interrupted = std::async(std::launch::async, send_byte);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (interrupted.wait_for(std::chrono::milliseconds(20)) == std::future_status::timeout &&
+         std::chrono::steady_clock::now() < deadline) {
+    const std::lock_guard lock(mu);
+    if (worker >= 0) sys::pidfd_send_signal(worker, agent_interrupt_signal());
+  }
+  if (interrupted.wait_for(std::chrono::seconds(0)) == std::future_status::timeout) drain(peer.get());  // unblock, then fail
+  r = interrupted.get();
+  EXPECT_EQ(r.error, EINTR);
+  {
+    const std::lock_guard lock(mu);
+    EXPECT_EQ(worker, -1);  // told when the worker was done with the call
+  }
+  drain(peer.get());
+  r = send_byte();
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.val, 1);
+  EXPECT_EQ(children_of(agent_pid_), workers);  // the same worker, which survived the signal
 }
 
 TEST_F(DomainAgentTest, AGoneAgentFailsTheCallClosed) {

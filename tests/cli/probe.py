@@ -261,6 +261,44 @@ def run(op, args):
                 time.sleep(0.01)
         second.join(3)
         return result if b_peer.recv(1) == b"y" else "second lost"
+    elif op == "unix-send-interrupted":
+        # A one-byte sendmsg (supervised: BPF cannot see whether it names an address) on a
+        # unix stream whose buffer is full (its peer reads nothing) while SIGALRM, whose
+        # handler raises, comes after 0.3 s; prints "interrupted" when the handler
+        # interrupted the send within 5 s. After 8 s a thread drains the peer, so that a send
+        # nothing interrupts ends too ("interrupted late" or "sent").
+        import signal, threading, time
+        class Alarm(Exception):
+            pass
+        def ring(*_):
+            raise Alarm()
+        a, peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        a.setblocking(False)
+        try:
+            while True:
+                a.send(b"f" * 4096)
+        except BlockingIOError:
+            pass
+        a.setblocking(True)
+        def drain():
+            time.sleep(8)
+            peer.setblocking(False)
+            while True:
+                try:
+                    peer.recv(1 << 20)
+                except BlockingIOError:
+                    time.sleep(0.01)
+        threading.Thread(target=drain, daemon=True).start()
+        signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        start = time.monotonic()
+        outcome = "sent"
+        try:
+            a.sendmsg([b"x"])
+        except Alarm:
+            outcome = "interrupted" if time.monotonic() - start < 5 else "interrupted late"
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        return outcome
     elif op == "unix-dgram-sendto-after-sighup":
         # The command ignores SIGHUP and sends it to its own process group (as a terminal
         # hang-up would), then sends a datagram: unix calls must still work.

@@ -367,6 +367,16 @@ TEST_F(RunSupervised, ABlockedUnixSendDoesNotHoldUpAnother) {
   EXPECT_EQ(unsandboxed.out, "both\n") << unsandboxed.err;
 }
 
+// A unix call blocked in a worker is interrupted for a signal its caller handles, as the
+// kernel would interrupt it: the handler runs at once (before, the send went on until the
+// probe drained the peer 8 s later: "interrupted late").
+TEST_F(RunSupervised, ASignalHandlerInterruptsABlockedUnixSend) {
+  const auto p = allow(quoted("tcp://127.0.0.1:1"));
+  EXPECT_EQ(probe(p, {"unix-send-interrupted"}), "interrupted") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "unix-send-interrupted"});
+  EXPECT_EQ(unsandboxed.out, "interrupted\n") << unsandboxed.err;
+}
+
 // With no room in the sandbox's process limit for a worker (the command and the first agent
 // use it up), the first agent makes the unix call itself.
 TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
