@@ -14,7 +14,10 @@
 
 namespace sandlock {
 
-int agent_interrupt_signal() { return SIGRTMIN + 4; }
+// Not a real-time signal: those queue, and the supervisor sends one on every watchdog tick
+// until the call ends, which a stopped worker would not do for a while. SIGSTKFLT: the
+// kernel never sends it, and a command that sent it to its group unhandled would die of it.
+int agent_interrupt_signal() { return SIGSTKFLT; }
 
 namespace {
 
@@ -136,11 +139,15 @@ void send_answer(int channel, const WireAnswer& answer, int fd) {
   ssize_t rc;
   while ((rc = sendmsg(channel, &m, 0)) < 0 && errno == EINTR) {
   }
-  if (rc < 0 && fd >= 0) {  // the supervisor waits for an answer: one without the worker, then
-    const WireAnswer failed{0, errno};
-    while (send(channel, &failed, sizeof failed, 0) < 0 && errno == EINTR) {
+  if (rc < 0 && fd >= 0) {  // the supervisor waits for an answer: one without the pidfd, then
+    m.msg_control = nullptr;
+    m.msg_controllen = 0;
+    while ((rc = sendmsg(channel, &m, 0)) < 0 && errno == EINTR) {
     }
   }
+  // No answer can be given: leaving closes the channel, which fails the call closed
+  // (EACCES) where waiting for an answer would hold it up for good.
+  if (rc < 0) leave(1);
 }
 
 WireAnswer serve_one(const WireHeader& h, char* body, const int* fds, std::size_t nfds) {
@@ -189,7 +196,8 @@ void run_domain_agent(int channel) {
   // (SIGKILL still works). Faults stay fatal. A send to a closed stream reports EPIPE to
   // the caller instead of killing the agent. Workers (children) are reaped by the kernel.
   // One signal has a handler, which does nothing: the supervisor's, to interrupt a blocked
-  // call (EINTR: no SA_RESTART).
+  // call (EINTR: no SA_RESTART). It is unblocked here, whatever mask sandlock was started
+  // with (rt_sigprocmask is not allowed once the filter is loaded).
   for (int sig = 1; sig < NSIG; ++sig)
     if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
         sig != SIGTRAP && sig != SIGSYS && sig != SIGABRT && sig != agent_interrupt_signal())
@@ -198,6 +206,10 @@ void run_domain_agent(int channel) {
   interrupt.sa_handler = [](int) {};
   sigemptyset(&interrupt.sa_mask);
   sigaction(agent_interrupt_signal(), &interrupt, nullptr);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  sigaddset(&unblock, agent_interrupt_signal());
+  sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
   // Nothing but the channel: not the report socket, not the sandbox's stdio.
   if (channel != 3 && dup2(channel, 3) != 3) return leave(1);
   channel = 3;
@@ -262,20 +274,22 @@ void widen_send_buffer(int channel) {
 
 enum class Sent { Answered, TooBig, GoneBefore, GoneAfter };
 
-// Tells a request's on_worker the worker's pidfd for as long as it lives, then -1.
+// Tells a request's on_worker the worker's pidfd (if it has one) for as long as it lives,
+// then -1.
 class Watched {
  public:
-  Watched(const std::function<void(int)>& on_worker, int pidfd) : on_worker_(on_worker) {
-    if (on_worker_) on_worker_(pidfd);
+  Watched(const std::function<void(int)>& on_worker, int pidfd) : on_worker_(on_worker), told_(on_worker && pidfd >= 0) {
+    if (told_) on_worker_(pidfd);
   }
   ~Watched() {
-    if (on_worker_) on_worker_(-1);
+    if (told_) on_worker_(-1);
   }
   Watched(const Watched&) = delete;
   Watched& operator=(const Watched&) = delete;
 
  private:
   const std::function<void(int)>& on_worker_;
+  const bool told_;
 };
 
 // The SCM_RIGHTS control data passing `fds`, built once per request.
@@ -355,8 +369,9 @@ DomainAgent::Worker DomainAgent::start_worker() {
   std::vector<char> control = rights_control({theirs.get()});
   AgentResult r;
   const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
-  if (transact(spawner_.get(), &iov, 1, control, r, &worker.pidfd) != Sent::Answered || r.error || !worker.pidfd)
-    return {};
+  // Without a pidfd (not passed: the descriptor table full, say) the worker still serves,
+  // but its calls cannot be interrupted.
+  if (transact(spawner_.get(), &iov, 1, control, r, &worker.pidfd) != Sent::Answered || r.error) return {};
   return worker;
 }
 

@@ -57,8 +57,10 @@ class InFlightSockets {
   // handler, no SA_RESTART, in both): a blocked connect or send then fails with EINTR,
   // which the caller gets, and its handler runs, as without a sandbox.
   void interrupt_signalled_callers(int signal);
-  // Whether any operation has a caller a signal could interrupt it for (a worker's, once
-  // the worker is named): the watchdog keeps looking while there is one.
+  // Whether any operation is in progress for a caller (the watchdog keeps looking while
+  // there is one). That includes unix calls whose worker is not named yet, and the rare
+  // ones the first agent makes itself, which cannot be interrupted: a name arrives without
+  // waking the watchdog, so it must not be asleep.
   bool any_interruptible();
 
  private:

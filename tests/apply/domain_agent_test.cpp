@@ -60,6 +60,12 @@ class DomainAgentTest : public ::testing::Test {
     ASSERT_GE(agent_pid_, 0);
     if (agent_pid_ == 0) {
       close(pair[0]);
+      // As if sandlock had been started with the interrupt signal blocked: the agent must
+      // unblock it itself.
+      sigset_t blocked;
+      sigemptyset(&blocked);
+      sigaddset(&blocked, agent_interrupt_signal());
+      sigprocmask(SIG_BLOCK, &blocked, nullptr);
       run_domain_agent(pair[1]);
       _exit(1);
     }
@@ -152,9 +158,17 @@ TEST_F(DomainAgentTest, TheInterruptSignalEndsABlockedCallWithEintr) {
     };
     return agent_->perform(r);
   };
+  const auto named = [&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;; std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
+      const std::lock_guard lock(mu);
+      if (worker >= 0 || std::chrono::steady_clock::now() > deadline) return worker >= 0;
+    }
+  };
   // Control: unsignalled, the send stays blocked until the peer reads.
   fill(full.get());
   std::future<AgentResult> blocked = std::async(std::launch::async, send_byte);
+  EXPECT_TRUE(named());
   EXPECT_EQ(blocked.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
   drain(peer.get());
   AgentResult r = blocked.get();
