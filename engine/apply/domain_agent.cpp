@@ -1,5 +1,7 @@
 #include "engine/apply/domain_agent.h"
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -11,6 +13,9 @@
 #include <cstddef>
 #include <cstring>
 #include <span>
+#include <string>
+
+#include "engine/lower/seccomp_build.h"
 
 namespace sandlock {
 
@@ -18,6 +23,14 @@ namespace sandlock {
 // until the call ends, which a stopped worker would not do for a while. SIGSTKFLT: the
 // kernel never sends it, and a command that sent it to its group unhandled would die of it.
 int agent_interrupt_signal() { return SIGSTKFLT; }
+
+std::string agent_worker_filter() {
+  const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
+  if (!filter || seccomp_rule_add(static_cast<scmp_filter_ctx>(filter.get()), SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) != 0)
+    return {};
+  std::string error;
+  return seccomp_filter_bpf(filter, error);
+}
 
 namespace {
 
@@ -68,9 +81,11 @@ bool load_agent_filter() {
     ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
   }
   // Forking a worker: a plain fork that hands back a pidfd, nothing else clone can do
-  // (threads, namespaces).
+  // (threads, namespaces). The worker then adds agent_worker_filter(), flags none.
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
                               SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(SIGCHLD | CLONE_PIDFD))) == 0;
+  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 2, SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
+                              SCMP_A1(SCMP_CMP_EQ, 0)) == 0;
   ok = ok && seccomp_load(ctx) == 0;
   seccomp_release(ctx);
   return ok;
@@ -103,13 +118,22 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
 // The first agent's one job: fork a worker for the channel `fd`. In the worker, that
 // channel takes the place of `channel` and true is returned; the first agent gets false,
 // the answer for the supervisor and the worker's pidfd (-1 if there is no worker).
-bool start_worker(int fd, int channel, WireAnswer& answer, int& pidfd) {
+bool start_worker(int fd, int channel, const std::string& worker_filter, WireAnswer& answer, int& pidfd) {
+  pidfd = -1;
+  if (worker_filter.empty()) {  // could not be built: no worker, rather than one that may fork
+    answer = {0, EPERM};
+    return false;
+  }
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
   // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
   // parent_tid, child_tid, tls).
-  pidfd = -1;
   const long pid = syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, 0, &pidfd, 0, 0);
   if (pid == 0) {
+    sock_fprog prog{static_cast<unsigned short>(worker_filter.size() / sizeof(sock_filter)),
+                    reinterpret_cast<sock_filter*>(const_cast<char*>(worker_filter.data()))};
+    // Unable to shed the permission, the worker does not serve: its first call finds it
+    // gone and is retried on another, then fails closed.
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) leave(1);
     if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
@@ -218,6 +242,7 @@ void run_domain_agent(int channel) {
   std::vector<std::max_align_t> packet_storage(kMaxPacket / sizeof(std::max_align_t) + 1);
   const std::span<char> packet(reinterpret_cast<char*>(packet_storage.data()), kMaxPacket);
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
+  const std::string worker_filter = agent_worker_filter();  // before the agent's own (libseccomp allocates)
   if (!load_agent_filter()) return leave(1);  // the supervisor then fails every call it would send
   bool spawner = true;  // the first agent; its workers serve the calls
   for (;;) {
@@ -249,7 +274,8 @@ void run_domain_agent(int channel) {
       if (h.name_len <= kMaxName && h.control_len <= kMaxControl && h.data_len <= kMaxData &&
           sizeof h + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
         if (!serve) answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
-        else if (nfds == 1 && body == 0) became_worker = start_worker(fds[0], channel, answer, worker_pidfd);
+        else if (nfds == 1 && body == 0)
+          became_worker = start_worker(fds[0], channel, worker_filter, answer, worker_pidfd);
       }
     }
     for (std::size_t i = 0; i < nfds; ++i) close(fds[i]);

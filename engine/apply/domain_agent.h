@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "engine/apply/unique_fd.h"
@@ -66,6 +67,11 @@ struct AgentRequest {
 // The signal a worker handles (with a handler that does nothing, without SA_RESTART) so
 // that a blocked call fails with EINTR; every other asynchronous signal is ignored.
 int agent_interrupt_signal();
+
+// What each worker adds to the agent's filter as it starts: clone refused (EPERM), so a
+// worker cannot fork. Only the first agent forks (workers). As raw sock_filter
+// instructions; empty if libseccomp fails.
+std::string agent_worker_filter();
 
 struct AgentResult {
   std::int64_t val = 0;

@@ -2,7 +2,11 @@
 // socketpair as in a sandbox), real unix datagram sockets. A worker per call, kept for the
 // next; one that died while idle is replaced without failing the call it was taken for.
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -37,6 +41,38 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 bool gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+// The number of seccomp filters on `pid` (Seccomp_filters in its status).
+int seccomp_filters(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Seccomp_filters:", 0) == 0) return std::stoi(line.substr(16));
+  return -1;
+}
+
+// In a child: loads agent_worker_filter() if `filtered`, then forks; the child's exit code
+// is fork's errno (0: it forked).
+int fork_errno_in_child(bool filtered) {
+  const pid_t child = fork();
+  if (child == 0) {
+    if (filtered) {
+      const std::string bpf = agent_worker_filter();
+      sock_fprog prog{static_cast<unsigned short>(bpf.size() / sizeof(sock_filter)),
+                      reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
+      if (bpf.empty() || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+          syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+        _exit(100);
+    }
+    const pid_t grandchild = fork();
+    if (grandchild == 0) _exit(0);
+    if (grandchild < 0) _exit(errno);
+    waitpid(grandchild, nullptr, 0);
+    _exit(getpid() > 0 ? 0 : 101);  // other calls still work
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
+}
 
 // Fills `fd`'s send buffer (its peer reads nothing): a blocking send on it then waits.
 void fill(int fd) {
@@ -197,6 +233,17 @@ TEST_F(DomainAgentTest, TheInterruptSignalEndsABlockedCallWithEintr) {
   EXPECT_EQ(r.error, 0);
   EXPECT_EQ(r.val, 1);
   EXPECT_EQ(children_of(agent_pid_), workers);  // the same worker, which survived the signal
+}
+
+// Only the first agent forks: each worker adds a filter that refuses clone, so a worker
+// taken over by what it serves cannot fork.
+TEST_F(DomainAgentTest, AWorkerCannotFork) {
+  ASSERT_EQ(send_through_agent("one"), 0);
+  const std::vector<pid_t> workers = children_of(agent_pid_);
+  ASSERT_EQ(workers.size(), 1u);
+  EXPECT_EQ(seccomp_filters(workers[0]), seccomp_filters(agent_pid_) + 1);
+  EXPECT_EQ(fork_errno_in_child(true), EPERM);
+  EXPECT_EQ(fork_errno_in_child(false), 0);  // control: the same child forks without it
 }
 
 TEST_F(DomainAgentTest, AGoneAgentFailsTheCallClosed) {
