@@ -14,9 +14,10 @@
 // and another call of the sandbox may be what would unblock it. So each call gets an agent
 // of its own: the first agent only forks workers, one per channel the supervisor sends it,
 // and each worker serves one call at a time on its channel; idle workers are kept for later
-// calls. The workers are the first agent's children: same domain, same filter. The first
-// agent hands the supervisor each worker's pidfd, so that a signal the caller would handle
-// can interrupt the call its worker is blocked in (agent_interrupt_signal()).
+// calls. The workers are the first agent's children: same domain, same filter, plus one
+// that refuses clone (agent_worker_filter()). The first agent hands the supervisor each
+// worker's pidfd, so that a signal the caller would handle can interrupt the call its
+// worker is blocked in (agent_interrupt_signal()).
 #pragma once
 
 #include <sys/socket.h>
