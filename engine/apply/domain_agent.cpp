@@ -68,10 +68,12 @@ constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
 // Only what serving needs. Defence in depth: the helper runs outside the sandbox's seccomp
 // filter, so should anything ever take it over, it still cannot do much else. Anything else
 // fails with EPERM rather than killing the helper: runtimes (sanitizers) may make calls of
-// their own, and a dead helper would fail every unix call of the sandbox.
-bool load_agent_filter() {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
-  if (!ctx) return false;
+// their own, and a dead helper would fail every unix call of the sandbox. As raw sock_filter
+// instructions (empty if libseccomp fails), loaded by install_filter().
+std::string agent_filter() {
+  const SeccompFilter filter(seccomp_init(SCMP_ACT_ERRNO(EPERM)));
+  auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
+  if (!ctx) return {};
   bool ok = true;
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
                            "dup3", "exit", "exit_group", "rt_sigreturn", "restart_syscall",
@@ -86,9 +88,17 @@ bool load_agent_filter() {
                               SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(SIGCHLD | CLONE_PIDFD))) == 0;
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 2, SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
                               SCMP_A1(SCMP_CMP_EQ, 0)) == 0;
-  ok = ok && seccomp_load(ctx) == 0;
-  seccomp_release(ctx);
-  return ok;
+  std::string error;
+  return ok ? seccomp_filter_bpf(filter, error) : std::string{};
+}
+
+// Loads a filter built beforehand, allocating and freeing nothing: once the agent's filter
+// is in force no allocator may need memory (under ASan, a free() after seccomp_load mapped
+// a page for its stack depot, was refused, and the agent hung reporting it). No flags.
+bool install_filter(const std::string& bpf) {
+  sock_fprog prog{static_cast<unsigned short>(bpf.size() / sizeof(sock_filter)),
+                  reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
+  return !bpf.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
 }
 
 // The helper leaves with a bare exit_group, from a function not marked noreturn: ASan puts
@@ -129,11 +139,9 @@ bool start_worker(int fd, int channel, const std::string& worker_filter, WireAns
   // parent_tid, child_tid, tls).
   const long pid = syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, 0, &pidfd, 0, 0);
   if (pid == 0) {
-    sock_fprog prog{static_cast<unsigned short>(worker_filter.size() / sizeof(sock_filter)),
-                    reinterpret_cast<sock_filter*>(const_cast<char*>(worker_filter.data()))};
     // Unable to shed the permission, the worker does not serve: its first call finds it
     // gone and is retried on another, then fails closed.
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) leave(1);
+    if (!install_filter(worker_filter)) leave(1);
     if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
@@ -242,8 +250,12 @@ void run_domain_agent(int channel) {
   std::vector<std::max_align_t> packet_storage(kMaxPacket / sizeof(std::max_align_t) + 1);
   const std::span<char> packet(reinterpret_cast<char*>(packet_storage.data()), kMaxPacket);
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
-  const std::string worker_filter = agent_worker_filter();  // before the agent's own (libseccomp allocates)
-  if (!load_agent_filter()) return leave(1);  // the supervisor then fails every call it would send
+  // Both filters are built first: libseccomp allocates. (NO_NEW_PRIVS, as seccomp_load
+  // would set it; the workers inherit it.)
+  const std::string filter = agent_filter();
+  const std::string worker_filter = agent_worker_filter();
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_filter(filter))
+    return leave(1);  // the supervisor then fails every call it would send
   bool spawner = true;  // the first agent; its workers serve the calls
   for (;;) {
     iovec iov{packet.data(), packet.size()};
