@@ -96,9 +96,10 @@ std::string agent_filter() {
 // is in force no allocator may need memory (under ASan, a free() after seccomp_load mapped
 // a page for its stack depot, was refused, and the agent hung reporting it). No flags.
 bool install_filter(const std::string& bpf) {
-  sock_fprog prog{static_cast<unsigned short>(bpf.size() / sizeof(sock_filter)),
-                  reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
-  return !bpf.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
+  const std::size_t count = bpf.size() / sizeof(sock_filter);
+  if (count == 0 || count > BPF_MAXINSNS || bpf.size() % sizeof(sock_filter) != 0) return false;
+  sock_fprog prog{static_cast<unsigned short>(count), reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
 }
 
 // The helper leaves with a bare exit_group, from a function not marked noreturn: ASan puts
@@ -130,10 +131,6 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
 // the answer for the supervisor and the worker's pidfd (-1 if there is no worker).
 bool start_worker(int fd, int channel, const std::string& worker_filter, WireAnswer& answer, int& pidfd) {
   pidfd = -1;
-  if (worker_filter.empty()) {  // could not be built: no worker, rather than one that may fork
-    answer = {0, EPERM};
-    return false;
-  }
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
   // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
   // parent_tid, child_tid, tls).
@@ -254,8 +251,8 @@ void run_domain_agent(int channel) {
   // would set it; the workers inherit it.)
   const std::string filter = agent_filter();
   const std::string worker_filter = agent_worker_filter();
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_filter(filter))
-    return leave(1);  // the supervisor then fails every call it would send
+  // Without either the supervisor fails every call it would send (EACCES).
+  if (worker_filter.empty() || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_filter(filter)) return leave(1);
   bool spawner = true;  // the first agent; its workers serve the calls
   for (;;) {
     iovec iov{packet.data(), packet.size()};

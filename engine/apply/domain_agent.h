@@ -69,9 +69,10 @@ struct AgentRequest {
 // that a blocked call fails with EINTR; every other asynchronous signal is ignored.
 int agent_interrupt_signal();
 
-// What each worker adds to the agent's filter as it starts: clone refused (EPERM), so a
-// worker cannot fork. Only the first agent forks (workers). As raw sock_filter
-// instructions; empty if libseccomp fails.
+// What each worker adds to the agent's filter as it starts: clone refused (EPERM), the one
+// way to fork that filter allows (clone3, fork and vfork it refuses), so a worker cannot
+// fork. Only the first agent forks (workers). As raw sock_filter instructions; empty if
+// libseccomp fails.
 std::string agent_worker_filter();
 
 struct AgentResult {
