@@ -1,6 +1,9 @@
 // Benchmark: the network supervisor's cost, side by side in one run. A client (this binary
 // in `client` mode) runs unsandboxed and under `sandlock run` with a host rule (so every
-// connect goes through the supervisor), taking turns each round; rows are medians.
+// connect goes through the supervisor), taking turns each round; rows are medians. The
+// ratio is the median of each round's supervised ÷ unsandboxed (the two runs of a round are
+// adjacent in time, so a drift of the machine's speed across the run cancels out); the ratio
+// of the medians follows in parentheses.
 //   connect: loopback TCP connect+close per second (target: supervised >= 50%)
 //   rr:      64-byte request/response round trips per second on one established
 //            connection (target >= 95%: send() carries no address, so it is not supervised)
@@ -171,8 +174,8 @@ int main(int argc, char** argv) {
   const std::string ports = std::to_string(connect_port) + "," + std::to_string(rr_port);
   write_profile(ports_only, "tcp://*:" + ports);
   write_profile(host, "tcp://127.0.0.1:" + ports);
-  std::printf("%-8s %14s %14s %14s %8s   (per second; medians of %d alternating rounds)\n", "test", "unsandboxed",
-              "landlock only", "supervised", "ratio", rounds);
+  std::printf("%-8s %14s %14s %14s %8s %10s   (per second; medians of %d alternating rounds)\n", "test",
+              "unsandboxed", "landlock only", "supervised", "ratio", "(of medians)", rounds);
   int status = 0;
   for (const std::string what : {"connect", "rr"}) {
     const std::vector<std::string> plain{self, "client", what, std::to_string(what == "rr" ? rr_port : connect_port)};
@@ -190,8 +193,10 @@ int main(int argc, char** argv) {
       status = 1;
       continue;
     }
-    std::printf("%-8s %14.0f %14.0f %14.0f %7.1f%%\n", what.c_str(), median(rates[0]), median(rates[1]),
-                median(rates[2]), 100 * median(rates[2]) / median(rates[0]));
+    std::vector<double> paired;
+    for (std::size_t i = 0; i < rates[0].size(); ++i) paired.push_back(rates[2][i] / rates[0][i]);
+    std::printf("%-8s %14.0f %14.0f %14.0f %7.1f%% %9.1f%%\n", what.c_str(), median(rates[0]), median(rates[1]),
+                median(rates[2]), 100 * median(paired), 100 * median(rates[2]) / median(rates[0]));
   }
   std::remove(ports_only.c_str());
   std::remove(host.c_str());
