@@ -61,7 +61,8 @@ struct AgentRequest {
   // one, then -1 once that worker is done with it. In between, agent_interrupt_signal() sent
   // to that pidfd interrupts the call: EINTR, or the part of a stream send already made, as
   // the kernel answers a caller whose handler interrupts it. Never told when the first agent
-  // makes the call itself (no worker to be had): such a call is not interruptible.
+  // makes the call itself (no worker to be had) or the worker's pidfd did not arrive: such
+  // a call is not interruptible.
   std::function<void(int pidfd)> on_worker;
 };
 
