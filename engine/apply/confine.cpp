@@ -90,6 +90,21 @@ std::optional<ConfineError> prepare_landlock(const LandlockPlan& plan, PreparedL
   return std::nullopt;
 }
 
+std::optional<ConfineError> program_from_bpf(const std::string& bpf, PreparedSeccomp& out) {
+  out = PreparedSeccomp{};
+  if (bpf.empty() || bpf.size() % sizeof(sock_filter) != 0)
+    return ConfineError{"seccomp filter", 0, "libseccomp produced no BPF program"};
+  // Longer programs are refused by the kernel (BPF_MAXINSNS); say so before forking.
+  const std::size_t count = bpf.size() / sizeof(sock_filter);
+  if (count > BPF_MAXINSNS)
+    return ConfineError{"seccomp filter", E2BIG,
+                        "the BPF program has " + std::to_string(count) + " instructions; the kernel takes at most " +
+                            std::to_string(BPF_MAXINSNS)};
+  out.program.resize(count);
+  std::memcpy(out.program.data(), bpf.data(), bpf.size());
+  return std::nullopt;
+}
+
 int set_no_new_privs() { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : errno; }
 
 int restrict_landlock(const PreparedLandlock& prepared) {

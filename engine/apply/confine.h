@@ -39,6 +39,9 @@ struct PreparedSeccomp {
   std::vector<sock_filter> program;
   unsigned flags = 0;  // SECCOMP_FILTER_FLAG_NEW_LISTENER when a rule notifies
 };
+// `bpf` (raw sock_filter instructions, as seccomp_filter_bpf exports them) as a program
+// with no flags; an error when it is empty or a program the kernel would refuse.
+std::optional<ConfineError> program_from_bpf(const std::string& bpf, PreparedSeccomp& out);
 
 // The child's steps: 0 or an errno. Allocation-free.
 int set_no_new_privs();

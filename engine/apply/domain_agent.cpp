@@ -1,6 +1,5 @@
 #include "engine/apply/domain_agent.h"
 
-#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -15,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "engine/apply/confine.h"
 #include "engine/lower/seccomp_build.h"
 
 namespace sandlock {
@@ -24,12 +24,22 @@ namespace sandlock {
 // kernel never sends it, and a command that sent it to its group unhandled would die of it.
 int agent_interrupt_signal() { return SIGSTKFLT; }
 
-std::string agent_worker_filter() {
-  const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
-  if (!filter || seccomp_rule_add(static_cast<scmp_filter_ctx>(filter.get()), SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) != 0)
-    return {};
+namespace {
+
+// `filter` as a program to load with no flags; an empty one if libseccomp fails.
+PreparedSeccomp program_of(const SeccompFilter& filter, bool ok) {
   std::string error;
-  return seccomp_filter_bpf(filter, error);
+  PreparedSeccomp out;
+  if (!ok || program_from_bpf(seccomp_filter_bpf(filter, error), out)) return {};
+  return out;
+}
+
+}  // namespace
+
+PreparedSeccomp agent_worker_filter() {
+  const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
+  return program_of(filter, filter && seccomp_rule_add(static_cast<scmp_filter_ctx>(filter.get()),
+                                                       SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) == 0);
 }
 
 namespace {
@@ -68,9 +78,9 @@ constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
 // Only what serving needs. Defence in depth: the helper runs outside the sandbox's seccomp
 // filter, so should anything ever take it over, it still cannot do much else. Anything else
 // fails with EPERM rather than killing the helper: runtimes (sanitizers) may make calls of
-// their own, and a dead helper would fail every unix call of the sandbox. As raw sock_filter
-// instructions (empty if libseccomp fails), loaded by install_filter().
-std::string agent_filter() {
+// their own, and a dead helper would fail every unix call of the sandbox. Empty if libseccomp
+// fails; loaded by install_filter().
+PreparedSeccomp agent_filter() {
   const SeccompFilter filter(seccomp_init(SCMP_ACT_ERRNO(EPERM)));
   auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
   if (!ctx) return {};
@@ -88,18 +98,16 @@ std::string agent_filter() {
                               SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(SIGCHLD | CLONE_PIDFD))) == 0;
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 2, SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
                               SCMP_A1(SCMP_CMP_EQ, 0)) == 0;
-  std::string error;
-  return ok ? seccomp_filter_bpf(filter, error) : std::string{};
+  return program_of(filter, ok);
 }
 
-// Loads a filter built beforehand, allocating and freeing nothing: once the agent's filter
-// is in force no allocator may need memory (under ASan, a free() after seccomp_load mapped
-// a page for its stack depot, was refused, and the agent hung reporting it). No flags.
-bool install_filter(const std::string& bpf) {
-  const std::size_t count = bpf.size() / sizeof(sock_filter);
-  if (count == 0 || count > BPF_MAXINSNS || bpf.size() % sizeof(sock_filter) != 0) return false;
-  sock_fprog prog{static_cast<unsigned short>(count), reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
-  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
+// Loads a filter built beforehand (load_seccomp allocates and frees nothing: once the
+// agent's filter is in force no allocator may need memory; under ASan, a free() after
+// seccomp_load mapped a page for its stack depot, was refused, and the agent hung reporting
+// it). False for an empty one, which load_seccomp would take as nothing to load.
+bool install_filter(const PreparedSeccomp& filter) {
+  int listener = -1;  // none: no flags
+  return !filter.program.empty() && load_seccomp(filter, listener) == 0;
 }
 
 // The helper leaves with a bare exit_group, from a function not marked noreturn: ASan puts
@@ -129,7 +137,7 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
 // The first agent's one job: fork a worker for the channel `fd`. In the worker, that
 // channel takes the place of `channel` and true is returned; the first agent gets false,
 // the answer for the supervisor and the worker's pidfd (-1 if there is no worker).
-bool start_worker(int fd, int channel, const std::string& worker_filter, WireAnswer& answer, int& pidfd) {
+bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, WireAnswer& answer, int& pidfd) {
   pidfd = -1;
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
   // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
@@ -249,10 +257,10 @@ void run_domain_agent(int channel) {
   std::vector<char> control(CMSG_SPACE(sizeof(int) * kMaxChannelFds));
   // Both filters are built first: libseccomp allocates. (NO_NEW_PRIVS, as seccomp_load
   // would set it; the workers inherit it.)
-  const std::string filter = agent_filter();
-  const std::string worker_filter = agent_worker_filter();
+  const PreparedSeccomp filter = agent_filter();
+  const PreparedSeccomp worker_filter = agent_worker_filter();
   // Without either the supervisor fails every call it would send (EACCES).
-  if (worker_filter.empty() || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_filter(filter)) return leave(1);
+  if (worker_filter.program.empty() || set_no_new_privs() != 0 || !install_filter(filter)) return leave(1);
   bool spawner = true;  // the first agent; its workers serve the calls
   for (;;) {
     iovec iov{packet.data(), packet.size()};

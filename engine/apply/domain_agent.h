@@ -28,9 +28,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <string>
 #include <vector>
 
+#include "engine/apply/confine.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -72,9 +72,8 @@ int agent_interrupt_signal();
 
 // What each worker adds to the agent's filter as it starts: clone refused (EPERM), the one
 // way to fork that filter allows (clone3, fork and vfork it refuses), so a worker cannot
-// fork. Only the first agent forks (workers). As raw sock_filter instructions; empty if
-// libseccomp fails.
-std::string agent_worker_filter();
+// fork. Only the first agent forks (workers). Its program is empty if libseccomp fails.
+PreparedSeccomp agent_worker_filter();
 
 struct AgentResult {
   std::int64_t val = 0;

@@ -2,10 +2,7 @@
 // socketpair as in a sandbox), real unix datagram sockets. A worker per call, kept for the
 // next; one that died while idle is replaced without failing the call it was taken for.
 #include <gtest/gtest.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
@@ -81,12 +78,9 @@ int fork_errno_in_child(bool filtered) {
   const pid_t child = fork();
   if (child == 0) {
     if (filtered) {
-      const std::string bpf = agent_worker_filter();
-      sock_fprog prog{static_cast<unsigned short>(bpf.size() / sizeof(sock_filter)),
-                      reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()))};
-      if (bpf.empty() || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-          syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-        _exit(100);
+      const PreparedSeccomp filter = agent_worker_filter();
+      int listener = -1;
+      if (filter.program.empty() || set_no_new_privs() != 0 || load_seccomp(filter, listener) != 0) _exit(100);
     }
     const pid_t grandchild = fork();
     if (grandchild == 0) _exit(0);
@@ -274,7 +268,9 @@ TEST_F(DomainAgentTest, AWorkerCannotFork) {
   std::string why;
   const std::string added = newest_filter(workers[0], why);
   if (added.empty()) GTEST_SKIP() << "SKIP: cannot read the worker's filter to compare it: " << why;
-  EXPECT_EQ(added, agent_worker_filter());
+  const PreparedSeccomp worker_filter = agent_worker_filter();
+  EXPECT_EQ(added, std::string(reinterpret_cast<const char*>(worker_filter.program.data()),
+                               worker_filter.program.size() * sizeof(sock_filter)));
   EXPECT_EQ(send_through_agent("two"), 0);  // the worker serves on after the look
   EXPECT_EQ(received(), "two");
 }
