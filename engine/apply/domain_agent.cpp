@@ -73,6 +73,19 @@ struct WireAnswer {
 constexpr std::size_t kMaxPacket = sizeof(WireHeader) + kMaxName + kMaxControl + kMaxData;
 constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
 
+// Writes an SCM_RIGHTS message passing `fds` into `control` (CMSG_SPACE of them, aligned
+// for cmsghdr): both sides pass descriptors, and the agent must do it without allocating.
+void write_rights(std::span<char> control, std::span<const int> fds) {
+  msghdr m{};
+  m.msg_control = control.data();
+  m.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+}
+
 // ---- helper side ----
 
 // Only what serving needs. Defence in depth: the helper runs outside the sandbox's seccomp
@@ -165,13 +178,9 @@ void send_answer(int channel, const WireAnswer& answer, int fd) {
   m.msg_iov = &iov;
   m.msg_iovlen = 1;
   if (fd >= 0) {
+    write_rights(control, std::span<const int>(&fd, 1));
     m.msg_control = control;
     m.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
   }
   ssize_t rc;
   while ((rc = sendmsg(channel, &m, 0)) < 0 && errno == EINTR) {
@@ -338,14 +347,7 @@ class Watched {
 // The SCM_RIGHTS control data passing `fds`, built once per request.
 std::vector<char> rights_control(const std::vector<int>& fds) {
   std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
-  msghdr m{};
-  m.msg_control = control.data();
-  m.msg_controllen = control.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  write_rights(control, fds);
   return control;
 }
 
