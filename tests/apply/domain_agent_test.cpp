@@ -25,6 +25,7 @@
 
 #include "engine/apply/domain_agent.h"
 #include "engine/apply/pidfd.h"
+#include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -42,10 +43,8 @@ bool gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
 // The number of seccomp filters on `pid` (Seccomp_filters in its status).
 int seccomp_filters(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("Seccomp_filters:", 0) == 0) return std::stoi(line.substr(16));
-  return -1;
+  const auto status = read_task_status(pid);
+  return status ? static_cast<int>(status_field(*status, "Seccomp_filters", 10)) : -1;
 }
 
 // The instructions of `pid`'s newest seccomp filter, read through ptrace (which needs

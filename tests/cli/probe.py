@@ -6,6 +6,12 @@ def sockaddr_in(host, port):
     import struct
     return struct.pack("=HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
 
+class Alarm(Exception):
+    """Raised by ring(), a SIGALRM handler: the call it interrupts ends with it."""
+
+def ring(*_):
+    raise Alarm()
+
 def run(op, args):
     if op == "read":
         with open(args[0], "rb") as f:
@@ -118,10 +124,6 @@ def run(op, args):
         # completes) while SIGALRM, whose handler raises, comes after 0.3 s; prints
         # "interrupted" when the handler ran within 10 s.
         import signal, time
-        class Alarm(Exception):
-            pass
-        def ring(*_):
-            raise Alarm()
         signal.signal(signal.SIGALRM, ring)
         signal.setitimer(signal.ITIMER_REAL, 0.3)
         s = socket.socket()
@@ -268,10 +270,6 @@ def run(op, args):
         # interrupted the send within 5 s. After 8 s a thread drains the peer, so that a send
         # nothing interrupts ends too ("interrupted late" or "sent").
         import signal, threading, time
-        class Alarm(Exception):
-            pass
-        def ring(*_):
-            raise Alarm()
         a, peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         a.setblocking(False)
         try:
