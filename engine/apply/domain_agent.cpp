@@ -398,7 +398,8 @@ Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& co
 
 }  // namespace
 
-DomainAgent::DomainAgent(UniqueFd channel) : spawner_(std::move(channel)) {
+DomainAgent::DomainAgent(UniqueFd channel, UniqueFd pidfd)
+    : spawner_(std::move(channel)), spawner_pidfd_(std::move(pidfd)) {
   widen_send_buffer(spawner_.get());  // it makes calls too, when no worker can be had
   idle_.reserve(kMaxWorkers);         // so that putting a worker back cannot fail
 }
@@ -491,6 +492,7 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
       // No worker to be had (the sandbox's process limit): the first agent makes the call
       // itself, one call at a time. Gone, it fails the call (EACCES).
       const std::lock_guard lock(spawn_mu_);
+      const Watched watched(r.on_worker, spawner_pidfd_.get());
       transact(spawner_.get(), iov, 4, control, result);
       return result;
     }

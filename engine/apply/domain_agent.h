@@ -17,7 +17,8 @@
 // calls. The workers are the first agent's children: same domain, same filter, plus one
 // that refuses clone (agent_worker_filter()). The first agent hands the supervisor each
 // worker's pidfd, so that a signal the caller would handle can interrupt the call its
-// worker is blocked in (agent_interrupt_signal()).
+// worker is blocked in (agent_interrupt_signal()); the launcher hands it the first agent's
+// own, for the calls it makes itself.
 #pragma once
 
 #include <sys/socket.h>
@@ -60,9 +61,9 @@ struct AgentRequest {
   // Told, on the thread in perform(), the pidfd of the worker making the call once it has
   // one, then -1 once that worker is done with it. In between, agent_interrupt_signal() sent
   // to that pidfd interrupts the call: EINTR, or the part of a stream send already made, as
-  // the kernel answers a caller whose handler interrupts it. Never told when the first agent
-  // makes the call itself (no worker to be had) or the worker's pidfd did not arrive: such
-  // a call is not interruptible.
+  // the kernel answers a caller whose handler interrupts it. The first agent's pidfd when it
+  // makes the call itself (no worker to be had). Never told when the pidfd of the one making
+  // the call is not to be had (did not arrive): such a call is not interruptible.
   std::function<void(int pidfd)> on_worker;
 };
 
@@ -88,7 +89,9 @@ class DomainAgent {
  public:
   static constexpr std::size_t kMaxWorkers = 64;  // as many as the supervisor has threads
 
-  explicit DomainAgent(UniqueFd channel);
+  // `pidfd`: the first agent's (optional: without it, the calls it makes itself cannot be
+  // interrupted).
+  explicit DomainAgent(UniqueFd channel, UniqueFd pidfd = UniqueFd());
   AgentResult perform(const AgentRequest& request);
 
  private:
@@ -104,6 +107,7 @@ class DomainAgent {
   void lose_worker();                  // one that died or could not be started
 
   UniqueFd spawner_;  // the first agent's channel: Serve requests, and calls when no worker can be had
+  UniqueFd spawner_pidfd_;
   std::mutex spawn_mu_;
   std::mutex mu_;
   std::condition_variable freed_;

@@ -57,6 +57,28 @@ class SignalCatcher {
   UniqueFd fd_;
 };
 
+// SIGCHLD at its default for as long as the launch runs; restores what it was. Ignored
+// (SIG_IGN survives exec, so a parent can hand that to sandlock), the kernel would reap the
+// command by itself and waitpid would fail: the command's exit status would be lost, and
+// sandlock would say 0 for a command that failed or was killed.
+class DefaultChildSignal {
+ public:
+  DefaultChildSignal() {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &old_);
+  }
+  ~DefaultChildSignal() { sigaction(SIGCHLD, &old_, nullptr); }
+  DefaultChildSignal(const DefaultChildSignal&) = delete;
+  DefaultChildSignal& operator=(const DefaultChildSignal&) = delete;
+
+  bool was_ignored() const { return old_.sa_handler == SIG_IGN; }
+
+ private:
+  struct sigaction old_ {};
+};
+
 // Progress notes (--verbose) go straight to stderr: the launcher of cached plans keeps
 // iostreams (and their start-up cost) out of its binary.
 void note(const std::string& text) { disk::write_all(STDERR_FILENO, "sandlock: " + text + "\n"); }
@@ -126,10 +148,11 @@ bool wait_for_exit(int pidfd, const SignalCatcher& signals, pid_t pgid, Clock::t
   }
 }
 
-int wait_status(pid_t pid) {
+// The child's wait status; none when it cannot be had (never "exited 0" for a status lost).
+std::optional<int> wait_status(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return 0;
+    if (errno != EINTR) return std::nullopt;
   return status;
 }
 
@@ -189,13 +212,18 @@ int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadl
   const UniqueFd pidfd(sys::pidfd_open(child, 0));
   const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
   if (!exited) kill(-child, SIGKILL);
-  const int status = wait_status(child);
+  const std::optional<int> status = wait_status(child);
+  const int wait_errno = errno;
   kill_and_reap_sandbox(child, cgroup);
   if (!exited) {
     error_out = "timed out after " + seconds_text(*request.timeout_seconds) + " s; the sandbox was killed";
     return kExitTimeout;
   }
-  const int code = exit_code_from(status);
+  if (!status) {
+    error_out = std::string("the command's exit status could not be read (waitpid: ") + std::strerror(wait_errno) + ")";
+    return kExitSandlockError;
+  }
+  const int code = exit_code_from(*status);
   if (request.verbose) note("exit status " + std::to_string(code));
   return code;
 }
@@ -242,6 +270,8 @@ int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
   if (request.verbose) print_plan_summary(request);
 
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return fail(errno_message("PR_SET_CHILD_SUBREAPER"));
+  const DefaultChildSignal child_signal;
+  setup.ignore_child_signal = child_signal.was_ignored();  // the command gets what we got
   const SignalCatcher signals;
   if (signals.fd() < 0) return fail(errno_message("signalfd"));
   setup.signal_mask = signals.old_mask();

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <memory>
 
+#include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
 
@@ -34,9 +35,11 @@ void close_inherited_fds(std::array<int, 3> keep) {
   close_range(from, ~0U, 0);
 }
 
-// The domain agent: forked inside the Landlock domain, before the seccomp filter.
-// Only ever on the fork() path: the child then has its own memory.
-void start_domain_agent(const SupervisedChildSteps& steps, int channel, int report_fd, const sigset_t& mask) {
+// The domain agent: forked inside the Landlock domain, before the seccomp filter. Returns
+// its pidfd (-1 if none could be had), which the parent takes with the listener, so that a
+// call the agent makes itself can be interrupted too. Only ever on the fork() path: the
+// child then has its own memory.
+int start_domain_agent(const SupervisedChildSteps& steps, int channel, int report_fd, const sigset_t& mask) {
   const pid_t agent = fork();
   if (agent < 0) fail(report_fd, ChildStep::ForkAgent, errno);
   if (agent == 0) {
@@ -45,6 +48,7 @@ void start_domain_agent(const SupervisedChildSteps& steps, int channel, int repo
     _exit(125);
   }
   close(channel);
+  return sys::pidfd_open(agent, 0);  // not reaped by anyone yet: SIGCHLD is not ignored here
 }
 
 // Signals stay blocked (all of them, as the spawn left them) through the confinement steps,
@@ -71,7 +75,12 @@ void start_domain_agent(const SupervisedChildSteps& steps, int channel, int repo
   if (const int err = set_no_new_privs()) fail(report_fd, ChildStep::NoNewPrivs, err);
   if (const int err = restrict_landlock(*s.landlock)) fail(report_fd, ChildStep::LandlockRestrict, err);
   if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
-  if (s.supervised && s.agent_channel >= 0) start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.signal_mask);
+  int agent = -1;
+  if (s.supervised && s.agent_channel >= 0)
+    agent = start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.signal_mask);
+  // Only now: ignored, SIGCHLD would have the kernel reap the agent on its own, and its pid
+  // could name another process before we took a handle on it.
+  if (s.ignore_child_signal) signal(SIGCHLD, SIG_IGN);
   for (std::size_t i = 0; i < s.rlimits.size(); ++i) {
     const rlimit lim{s.rlimits[i].soft, s.rlimits[i].hard};
     if (setrlimit(s.rlimits[i].resource, &lim) != 0)
@@ -80,7 +89,7 @@ void start_domain_agent(const SupervisedChildSteps& steps, int channel, int repo
   int listener = -1;
   if (const int err = load_seccomp(*s.seccomp, listener)) fail(report_fd, ChildStep::SeccompLoad, err);
   if (s.supervised)
-    if (const int err = s.supervised->hand_over_listener(listener, report_fd)) fail(report_fd, ChildStep::ListenerHandoff, err);
+    if (const int err = s.supervised->hand_over_listener(listener, agent, report_fd)) fail(report_fd, ChildStep::ListenerHandoff, err);
 
   sigprocmask(SIG_SETMASK, &s.signal_mask, nullptr);
   fail(report_fd, ChildStep::Exec, s.exec->exec(s.envp.data()));

@@ -49,8 +49,9 @@ struct ChildFailure {
 // The network supervisor's steps in the child (listener_handoff.h, domain_agent.h), passed
 // as functions: a launcher that never supervises links none of the supervisor's code.
 struct SupervisedChildSteps {
-  // Right after the filter is loaded: 0 once the parent holds the listener, else an errno.
-  int (*hand_over_listener)(int listener, int channel) = nullptr;
+  // Right after the filter is loaded: 0 once the parent holds the listener (and the domain
+  // agent's pidfd `agent`, if >= 0), else an errno.
+  int (*hand_over_listener)(int listener, int agent, int channel) = nullptr;
   // The domain agent's main loop, in a process forked inside the Landlock domain.
   void (*run_domain_agent)(int channel) = nullptr;  // does not return
 };
@@ -71,6 +72,7 @@ struct ChildSetup {
   ExecSearch* exec = nullptr;
   std::string cwd;
   bool take_terminal = false;  // the launcher owns the terminal's foreground: take it over
+  bool ignore_child_signal = false;  // the launcher was started with SIGCHLD ignored: so is the command
   std::string cgroup_procs;  // empty: no pids cgroup to join
   std::vector<RlimitSetting> rlimits;
   const PreparedLandlock* landlock = nullptr;

@@ -12,7 +12,13 @@ namespace sandlock {
 namespace {
 
 // The report channel is a SOCK_SEQPACKET pair: one message per write, so the sizes tell a
-// listener report (an int) from a ChildFailure record.
+// listener report from a ChildFailure record.
+struct ListenerReport {
+  int listener;     // descriptor numbers in the child, taken with pidfd_getfd
+  int agent_pidfd;  // -1: none
+};
+static_assert(sizeof(ListenerReport) != sizeof(ChildFailure));
+
 ssize_t read_message(int fd, void* buf, std::size_t size) {
   ssize_t n;
   while ((n = read(fd, buf, size)) < 0 && errno == EINTR) {
@@ -22,16 +28,18 @@ ssize_t read_message(int fd, void* buf, std::size_t size) {
 
 }  // namespace
 
-int hand_over_listener(int listener, int channel) {
+int hand_over_listener(int listener, int agent_pidfd, int channel) {
   if (listener < 0) return EINVAL;
   char ack = 0;
   int err = 0;
-  if (write(channel, &listener, sizeof listener) != static_cast<ssize_t>(sizeof listener)) {
+  const ListenerReport report{listener, agent_pidfd};
+  if (write(channel, &report, sizeof report) != static_cast<ssize_t>(sizeof report)) {
     err = errno;
   } else if (const ssize_t n = read_message(channel, &ack, 1); n != 1) {
     err = n < 0 ? errno : EPIPE;  // EOF: the parent went away
   }
   close(listener);
+  if (agent_pidfd >= 0) close(agent_pidfd);
   return err;
 }
 
@@ -39,7 +47,7 @@ Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const Destina
                          UniqueFd agent, std::unique_ptr<Supervisor>& supervisor, ChildFailure& failure,
                          std::string& error) {
   union {
-    int listener_fd;
+    ListenerReport report;
     ChildFailure failure;
   } message{};
   const ssize_t n = read_message(channel, &message, sizeof message);
@@ -47,19 +55,22 @@ Handoff start_supervisor(int channel, pid_t child, std::shared_ptr<const Destina
     failure = message.failure;
     return Handoff::ChildFailed;
   }
-  if (n != static_cast<ssize_t>(sizeof message.listener_fd)) {
+  if (n != static_cast<ssize_t>(sizeof message.report)) {
     error = "the confined child sent no seccomp listener";
     return Handoff::Broken;
   }
   const UniqueFd pidfd(sys::pidfd_open(child, 0));
-  UniqueFd listener(pidfd ? sys::pidfd_getfd(pidfd.get(), message.listener_fd, 0) : -1);
+  UniqueFd listener(pidfd ? sys::pidfd_getfd(pidfd.get(), message.report.listener, 0) : -1);
   if (!listener) {
     error = std::string("taking the seccomp listener from the child: ") + std::strerror(errno);
     return Handoff::Broken;
   }
+  // Without it, only the calls the agent makes itself (rare: see domain_agent.h) cannot be
+  // interrupted; the sandbox is as confined.
+  UniqueFd agent_pidfd(message.report.agent_pidfd >= 0 ? sys::pidfd_getfd(pidfd.get(), message.report.agent_pidfd, 0) : -1);
   try {
     supervisor = std::make_unique<Supervisor>(std::move(listener), std::move(policy),
-                                              std::make_unique<DomainAgent>(std::move(agent)));
+                                              std::make_unique<DomainAgent>(std::move(agent), std::move(agent_pidfd)));
   } catch (const std::system_error& e) {
     error = std::string("starting the network supervisor: ") + e.what();
     return Handoff::Broken;

@@ -1,8 +1,9 @@
 // Getting the seccomp listener from the confined child to the launcher. The child loads its
 // filter (with SECCOMP_FILTER_FLAG_NEW_LISTENER when a rule notifies), reports the
-// listener's fd number on the report channel and waits; the parent takes the listener with
-// pidfd_getfd, starts the supervisor and acknowledges; only then does the child close its
-// copy and exec — the sandboxed program never holds the listener.
+// listener's fd number (and that of the domain agent's pidfd) on the report channel and
+// waits; the parent takes them with pidfd_getfd, starts the supervisor and acknowledges;
+// only then does the child close its copies and exec — the sandboxed program never holds
+// the listener.
 #pragma once
 
 #include <sys/types.h>
@@ -18,9 +19,10 @@
 
 namespace sandlock {
 
-// Child side, right after load_seccomp: 0 once the parent holds the listener, else an errno
-// (EINVAL: there is no listener). Closes the child's copy either way. Allocation-free.
-int hand_over_listener(int listener, int channel);
+// Child side, right after load_seccomp: 0 once the parent holds the listener and the domain
+// agent's pidfd (`agent_pidfd`; -1 for none), else an errno (EINVAL: there is no listener).
+// Closes the child's copies either way. Allocation-free.
+int hand_over_listener(int listener, int agent_pidfd, int channel);
 
 // Parent side: reads the child's first report on `channel` and starts the supervisor.
 // `agent` is the channel to the child's domain agent (see domain_agent.h).

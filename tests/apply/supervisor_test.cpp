@@ -123,7 +123,7 @@ class SupervisedChild {
     pid_ = fork();
     if (pid_ == 0) {
       int listener = -1;
-      if (set_no_new_privs() || load_seccomp(seccomp, listener) || hand_over_listener(listener, child_end.get()))
+      if (set_no_new_privs() || load_seccomp(seccomp, listener) || hand_over_listener(listener, -1, child_end.get()))
         _exit(100);
       _exit(body(child_end.get()));
     }

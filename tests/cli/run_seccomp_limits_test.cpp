@@ -127,6 +127,34 @@ TEST_F(RunLifecycle, ExitCodesAndSignalsPropagate) {
   EXPECT_EQ(run(p2, {script}).exit_code, 126);
 }
 
+// A parent may start sandlock with SIGCHLD ignored (SIG_IGN survives exec). The kernel
+// would then reap the command on its own, and its exit status was lost: sandlock said 0
+// for a command that failed or was killed. The command still gets SIGCHLD ignored, as it
+// would without sandlock; the control run, with it at its default, gets the default.
+TEST_F(RunLifecycle, ExitCodesPropagateWhenStartedWithSigchldIgnored) {
+  const auto ignoring = [&](const std::string& profile_path, const std::vector<std::string>& command) {
+    std::vector<std::string> argv{kPython, "-c",
+                                  "import os, signal, sys\n"
+                                  "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+                                  "os.execv(sys.argv[1], sys.argv[1:])\n",
+                                  sandlock_binary(), "run", "--profile", profile_path, "--"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    return run_process(argv, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  };
+  const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n");
+  EXPECT_EQ(ignoring(shell, {"/bin/sh", "-c", "exit 7"}).exit_code, 7);
+  EXPECT_EQ(ignoring(shell, {"/bin/sh", "-c", "kill -KILL $$"}).exit_code, 128 + SIGKILL);
+  // Supervised: the domain agent is forked before the command's SIGCHLD is set back.
+  const auto supervised = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\n", "supervised.yaml");
+  EXPECT_EQ(ignoring(supervised, {kPython, "-c", "raise SystemExit(9)"}).exit_code, 9);
+  const std::vector<std::string> show{kPython, "-c", "import signal; print(signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN)"};
+  const ProcessResult ignored = ignoring(supervised, show);
+  EXPECT_EQ(ignored.out, "True\n") << ignored.err;
+  EXPECT_EQ(ignored.exit_code, 0);
+  const ProcessResult dfl = run(supervised, show);
+  EXPECT_EQ(dfl.out, "False\n") << dfl.err;
+}
+
 TEST_F(RunLifecycle, TimeoutKillsTheWholeTree) {
   const auto p = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\nfilesystem: {write: [" + dir_.path() + "]}\n");
   const std::string pidfile = dir_.path() + "/grandchild.pid";

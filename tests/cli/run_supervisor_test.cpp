@@ -368,8 +368,8 @@ TEST_F(RunSupervised, ABlockedUnixSendDoesNotHoldUpAnother) {
 }
 
 // A unix call blocked in a worker is interrupted for a signal its caller handles, as the
-// kernel would interrupt it: the handler runs at once (before, the send went on until the
-// probe drained the peer 8 s later: "interrupted late").
+// kernel would interrupt it: the handler runs at once (before, the send went on until its
+// 8 s send timeout: "interrupted late").
 TEST_F(RunSupervised, ASignalHandlerInterruptsABlockedUnixSend) {
   const auto p = allow(quoted("tcp://127.0.0.1:1"));
   EXPECT_EQ(probe(p, {"unix-send-interrupted"}), "interrupted") << last().err;
@@ -396,6 +396,20 @@ TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
   // The limit is really that tight: the command cannot fork.
   EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
   close(dgram);
+}
+
+// The same when no worker can be had and the first agent makes the call itself: the
+// launcher hands the supervisor that agent's pidfd too (before, "interrupted late").
+TEST_F(RunSupervised, ASignalHandlerInterruptsAUnixSendTheFirstAgentMakes) {
+  std::string why;
+  if (!PidsCgroup::create(8, why))
+    GTEST_SKIP() << "SKIP: no pids cgroup here, so `processes` (RLIMIT_NPROC, set after the agent starts) "
+                    "would not bind the agent: "
+                 << why;
+  const auto tight = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\nlimits: {processes: 2}\n", "tight.yaml");
+  EXPECT_EQ(probe(tight, {"unix-send-interrupted"}), "interrupted") << last().err;
+  // The limit is really that tight: the command cannot fork, so no worker can be.
+  EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
 }
 
 // A signal to the sandbox's process group that the command survives (a hang-up it ignores)
