@@ -80,9 +80,14 @@ Rules ioctl_request(unsigned long request) { return {deny("ioctl", {masked_eq(1,
 // The socket type's low 4 bits are the kind; the rest are SOCK_NONBLOCK/SOCK_CLOEXEC.
 constexpr std::uint64_t kSockTypeMask = 0xf;
 
+// Raw and packet sockets of every family but netlink, whose SOCK_RAW is its ordinary kind
+// (getifaddrs and if_nameindex open one; SOCK_DGRAM, which is allowed, is the same socket),
+// and AF_PACKET whatever the kind. The family is compared on all 64 bits: a value with high
+// bits set is "not netlink" and refused, which errs on the safe side.
 Rules raw_sockets() {
-  return {deny("socket", {masked_eq(1, kSockTypeMask, SOCK_RAW)}),
-          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET)}), deny("socket", {eq32(0, AF_PACKET)})};
+  const SeccompArgCmp not_netlink{0, Op::Ne, AF_NETLINK, 0};
+  return {deny("socket", {masked_eq(1, kSockTypeMask, SOCK_RAW), not_netlink}),
+          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET), not_netlink}), deny("socket", {eq32(0, AF_PACKET)})};
 }
 
 // socket() families other than unix, inet, inet6 and netlink, and socketpair() families

@@ -213,6 +213,11 @@ TEST(LowerSeccomp, RawAndPacketSocketsAreRefused) {
   EXPECT_TRUE(refused(rules, {0x100000011 /*AF_PACKET, as the kernel reads it*/, 2}));
   EXPECT_FALSE(refused(rules, {2, 1 | 0x800 /*SOCK_STREAM|SOCK_NONBLOCK*/}));
   EXPECT_FALSE(refused(rules, {1 /*AF_UNIX*/, 2}));
+  // Netlink's SOCK_RAW is its ordinary socket (getifaddrs); its high bits set, the family
+  // is not taken for netlink.
+  EXPECT_FALSE(refused(rules, {16 /*AF_NETLINK*/, 3 | 0x80000}));
+  EXPECT_TRUE(refused(rules, {0x100000010, 3}));
+  EXPECT_TRUE(refused(rules, {29 /*AF_CAN*/, 3}));
 }
 
 // The kernel reads socket()'s int arguments as their low 32 bits; each family and
