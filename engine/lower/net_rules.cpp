@@ -144,6 +144,9 @@ class NetLowerer {
     out_.deny_non_tcp_sockets = g_.net_mode != NetMode::DenyList && !any_non_tcp && !out_.deny_inet_sockets;
     // Datagram sockets are allowed (the supervisor checks them); raw and exotic kinds never.
     out_.stream_or_dgram_only = !out_.deny_non_tcp_sockets && !out_.deny_inet_sockets;
+    // sendto/sendmsg with MSG_FASTOPEN connect without Landlock's connect hook. Supervised,
+    // every send that names an address is checked (and made) by the supervisor instead.
+    out_.refuse_fast_open = (out_.handled_access_net & kNetConnectTcp) != 0 && !out_.needs_supervisor;
   }
 
   std::string mechanism_for(const NetDest& d) const {
@@ -169,6 +172,7 @@ class NetLowerer {
       out_.enforcement.push_back({"no udp, icmp, raw or sctp inet sockets", "seccomp"});
     if (out_.deny_inet_sockets) out_.enforcement.push_back({"no inet sockets", "seccomp"});
     if (out_.stream_or_dgram_only) out_.enforcement.push_back({"no raw or sctp inet sockets", "seccomp"});
+    if (out_.refuse_fast_open) out_.enforcement.push_back({"no tcp fast open (it connects past landlock)", "seccomp"});
     out_.enforcement.push_back({"no smc, rds, vsock or other socket families",
                                 refuses_other_socket_families(g_) ? "seccomp" : "none (syscalls.allow: @other-sockets)"});
   }

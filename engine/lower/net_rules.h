@@ -27,6 +27,8 @@ struct NetLowering {
   bool deny_inet_sockets = false;
   // Supervised UDP/ICMP (or a deny list): inet sockets only as TCP streams or datagram sockets.
   bool stream_or_dgram_only = false;
+  // Landlock alone keeps TCP connects: refuse TCP Fast Open sends, which connect past it.
+  bool refuse_fast_open = false;
   std::vector<NetEnforcement> enforcement;
 };
 

@@ -91,6 +91,9 @@ SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diag
   if (net.stream_or_dgram_only)
     append_with_why(rules, *argument_filter_rules(kInetStreamOrDgramFilter),
                     "network: the supervisor checks TCP, UDP and ping sockets only");
+  if (net.refuse_fast_open)
+    append_with_why(rules, *argument_filter_rules(kFastOpenFilter),
+                    "network: a TCP Fast Open send connects without Landlock's connect check");
   if (net.needs_supervisor) {
     std::set<std::string> supervised(kSupervisedSyscalls.begin(), kSupervisedSyscalls.end());
     if (net.notify_bind) supervised.insert("bind");

@@ -138,12 +138,20 @@ Rules inet_sockets() {
   return {deny("socket", {eq32(0, AF_INET)}, EACCES), deny("socket", {eq32(0, AF_INET6)}, EACCES)};
 }
 
+// MSG_FASTOPEN in the flags of each send call (an int: the bit is all that is compared).
+Rules fast_open() {
+  const auto refuse = [](std::string_view call, unsigned flags_arg) {
+    return deny(call, {masked_eq(flags_arg, MSG_FASTOPEN, MSG_FASTOPEN)}, EOPNOTSUPP);
+  };
+  return {refuse("sendto", 3), refuse("sendmsg", 2), refuse("sendmmsg", 3)};
+}
+
 struct FilterEntry {
   std::string_view name;
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 10> kFilters{{
+constexpr std::array<FilterEntry, 11> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
@@ -154,6 +162,7 @@ constexpr std::array<FilterEntry, 10> kFilters{{
     {kInetNonTcpFilter, inet_non_tcp},
     {kInetSocketsFilter, inet_sockets},
     {kInetStreamOrDgramFilter, inet_stream_or_dgram},
+    {kFastOpenFilter, fast_open},
 }};
 
 constexpr auto kFilterNames = [] {

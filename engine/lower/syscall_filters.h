@@ -21,6 +21,11 @@ inline constexpr std::string_view kInetSocketsFilter = "socket:inet";
 // streams or datagram sockets (UDP, ICMP ping); raw, packet, SCTP, MPTCP and SMC are refused.
 inline constexpr std::string_view kInetStreamOrDgramFilter = "socket:inet-stream-or-dgram";
 
+// Generated when Landlock alone keeps TCP connects (no supervisor): sendto, sendmsg and
+// sendmmsg with MSG_FASTOPEN are refused (EOPNOTSUPP, as with TCP Fast Open turned off).
+// A Fast Open send connects inside the kernel without passing Landlock's connect check.
+inline constexpr std::string_view kFastOpenFilter = "send:fastopen";
+
 // In the default deny set (group @other-sockets): socket families other than unix, inet,
 // inet6 and netlink, which reach other hosts on paths the network rules do not see.
 inline constexpr std::string_view kOtherFamiliesFilter = "socket:other-families";

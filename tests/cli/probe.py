@@ -65,6 +65,11 @@ def run(op, args):
         s.settimeout(5)
         s.connect((args[0], int(args[1])))
         s.close()
+    elif op == "tfo":  # a TCP Fast Open send: connects and sends in one call
+        family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.sendto(b"tfo", getattr(socket, "MSG_FASTOPEN", 0x20000000), (args[0], int(args[1])))
+        s.close()
     elif op == "udp-send":
         family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
         s = socket.socket(family, socket.SOCK_DGRAM)

@@ -28,6 +28,26 @@ TEST_F(RunNet, PortRuleAllowsExactlyThatPort) {
   EXPECT_EQ(probe(p, {"connect", "127.0.0.1", std::to_string(other.port())}), "errno 13");
 }
 
+// A TCP Fast Open send (sendto with MSG_FASTOPEN and an address) connects inside the
+// kernel without Landlock's connect check: with Landlock alone keeping TCP it connected to
+// any port, a "no network" profile included. It is refused as the kernel refuses it with
+// Fast Open turned off (EOPNOTSUPP). Controls: the same send connects unsandboxed, and a
+// supervised profile checks it as a connect (allowed port: delivered; other: EACCES).
+TEST_F(RunNet, TcpFastOpenDoesNotConnectPastLandlock) {
+  Listener allowed, other;
+  const std::string to_other = std::to_string(other.port());
+  const auto none = profile("network: {allow: []}\n", "none.yaml");
+  const auto ports = profile("network: {allow: [\"tcp://*:" + std::to_string(allowed.port()) + "\"]}\n", "ports.yaml");
+  EXPECT_EQ(probe(none, {"tfo", "127.0.0.1", to_other}), "errno 95") << last().err;
+  EXPECT_EQ(probe(ports, {"tfo", "127.0.0.1", to_other}), "errno 95") << last().err;
+  EXPECT_EQ(probe(ports, {"connect", "127.0.0.1", std::to_string(allowed.port())}), "ok") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "tfo", "127.0.0.1", to_other});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+  const auto host = profile("network: {allow: [\"tcp://127.0.0.1:" + std::to_string(allowed.port()) + "\"]}\n", "host.yaml");
+  EXPECT_EQ(probe(host, {"tfo", "127.0.0.1", std::to_string(allowed.port())}), "ok") << last().err;
+  EXPECT_EQ(probe(host, {"tfo", "127.0.0.1", to_other}), "errno 13") << last().err;
+}
+
 TEST_F(RunNet, BindOnlyOnListedPorts) {
   int free_a, free_b;
   {

@@ -45,11 +45,33 @@ TEST(LowerNet, AnyHostWithPortsBecomesOneConnectRulePerPort) {
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{80, kNetConnectTcp}, {81, kNetConnectTcp}, {443, kNetConnectTcp}}));
   EXPECT_FALSE(n.needs_supervisor);
-  ASSERT_EQ(n.enforcement.size(), 4u);
+  ASSERT_EQ(n.enforcement.size(), 5u);
   EXPECT_EQ(n.enforcement[0].rule, "allow tcp://*:443");
   EXPECT_EQ(n.enforcement[0].mechanism, "landlock");
   EXPECT_EQ(n.enforcement[2].rule, "no udp, icmp, raw or sctp inet sockets");
   EXPECT_EQ(n.enforcement[2].mechanism, "seccomp");
+}
+
+// A TCP Fast Open send connects past Landlock's connect check: refused whenever Landlock
+// alone keeps connects; not when the supervisor checks sends (or nothing is kept).
+TEST(LowerNet, FastOpenIsRefusedWhereLandlockAloneKeepsConnects) {
+  PolicyGraph none;
+  EXPECT_TRUE(lower_active(none).refuse_fast_open);
+  PolicyGraph ports;
+  ports.net_mode = NetMode::Allow;
+  ports.net_allow = {dest(kProtoTcp, {{443, 443}})};
+  EXPECT_TRUE(lower_active(ports).refuse_fast_open);
+  Diagnostics diags;
+  EXPECT_FALSE(lower_network(ports, false, 0, diags).refuse_fast_open);  // no Landlock: supervised
+  EXPECT_TRUE(lower_network(ports, false, 0, diags).needs_supervisor);
+  PolicyGraph everything;
+  everything.net_mode = NetMode::Allow;
+  everything.net_allow = {dest(kProtoTcp, {})};
+  EXPECT_FALSE(lower_active(everything).refuse_fast_open);
+  PolicyGraph host = ports;
+  host.net_allow = {dest(kProtoTcp, {{443, 443}}, "example.org")};
+  EXPECT_TRUE(lower_active(host).needs_supervisor);
+  EXPECT_FALSE(lower_active(host).refuse_fast_open);
 }
 
 // explain says whether the families past the network rules are refused, which the default
@@ -139,7 +161,7 @@ TEST(LowerNet, BindAndConnectOnOnePortMergeAndPortZeroIsNeverEmitted) {
   const NetLowering n = lower_active(g);
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{1, kNetConnectTcp}, {2, kNetConnectTcp}, {8080, kBoth}}));
-  ASSERT_EQ(n.enforcement.size(), 4u);
+  ASSERT_EQ(n.enforcement.size(), 5u);
   EXPECT_EQ(n.enforcement[1].rule, "bind 8080");
   EXPECT_EQ(n.enforcement[1].mechanism, "landlock");
 }
