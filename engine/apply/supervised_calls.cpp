@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -130,6 +131,59 @@ int copy_message(pid_t tid, std::uint64_t addr, int sock_type, std::size_t budge
   return 0;
 }
 
+// The control messages an inet send may carry when the supervisor makes it: those that
+// neither change where the packet goes (IP_RETOPTS and IPv6 routing headers source-route it
+// through a hop never checked) nor need a privilege (the supervisor's would be used, not the
+// caller's: SO_MARK, SO_PRIORITY, IPv6 hop-by-hop and destination options). 0, EINVAL for
+// a malformed one (as the kernel), or EPERM.
+int check_inet_control(const std::vector<char>& control) {
+  struct Kind {
+    int level, type;
+  };
+  constexpr int kIpv6_2292PktInfo = 2, kIpv6_2292HopLimit = 8, kUdpSegment = 103;  // older headers lack them
+  constexpr int kTxTime = 61, kTimestampingOld = 37, kTimestampingNew = 65;
+  constexpr Kind kAllowed[] = {{IPPROTO_IP, IP_TOS},           {IPPROTO_IP, IP_TTL},
+                               {IPPROTO_IP, IP_PKTINFO},       {IPPROTO_IPV6, IPV6_PKTINFO},
+                               {IPPROTO_IPV6, IPV6_HOPLIMIT},  {IPPROTO_IPV6, IPV6_TCLASS},
+                               {IPPROTO_IPV6, IPV6_DONTFRAG},  {IPPROTO_IPV6, kIpv6_2292PktInfo},
+                               {IPPROTO_IPV6, kIpv6_2292HopLimit}, {IPPROTO_UDP, kUdpSegment},
+                               {SOL_SOCKET, kTxTime},          {SOL_SOCKET, kTimestampingOld},
+                               {SOL_SOCKET, kTimestampingNew}};
+  std::size_t at = 0;
+  while (control.size() - at >= sizeof(cmsghdr)) {
+    cmsghdr c{};
+    std::memcpy(&c, control.data() + at, sizeof c);
+    if (c.cmsg_len < sizeof(cmsghdr) || c.cmsg_len > control.size() - at) return EINVAL;
+    if (std::none_of(std::begin(kAllowed), std::end(kAllowed),
+                     [&](const Kind& k) { return k.level == c.cmsg_level && k.type == c.cmsg_type; }))
+      return EPERM;
+    at += CMSG_ALIGN(c.cmsg_len);
+    if (at > control.size()) break;
+  }
+  return 0;
+}
+
+// Whether binding an inet socket to `port` needs CAP_NET_BIND_SERVICE, which the supervisor
+// would lend the caller (the kernel checks the task that binds).
+bool privileged_port(unsigned port) {
+  unsigned start = 1024;
+  if (FILE* f = std::fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re")) {
+    if (std::fscanf(f, "%u", &start) != 1) start = 1024;
+    std::fclose(f);
+  }
+  return port != 0 && port < start;
+}
+
+// An inet address's port (sin_port and sin6_port share their place; 0 for a short one,
+// which stays zeroed).
+unsigned port_of(const sockaddr_storage& a) { return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port); }
+
+bool can_bind_privileged(pid_t tid) {
+  constexpr unsigned kCapNetBindService = 10;
+  const auto status = read_task_status(tid);
+  return status && (status_field(*status, "CapEff", 16) >> kCapNetBindService & 1);
+}
+
 // Whether a signal the task has a handler for is pending and not blocked: one it would
 // handle now, were it not waiting for an answer. (Fatal ones end the wait themselves; stop
 // signals without a handler wait for the answer, as a restarted call would.)
@@ -244,6 +298,12 @@ class CallHandler {
     }
     if (const int err = check(op == AgentOp::Bind ? AddressUse::Bind : AddressUse::Connect, addr_, addr_len_))
       return fail(err);
+    if (op == AgentOp::Bind && privileged_port(port_of(addr_))) {
+      // Read by tid after the socket was taken: the live check after it proves it the caller's.
+      const bool may = can_bind_privileged(call_.pid);
+      if (!still_valid()) return fail(ESRCH);
+      if (!may) return fail(EACCES);
+    }
     const auto* sa = reinterpret_cast<const sockaddr*>(&addr_);
     return result_of(op == AgentOp::Bind ? ::bind(sock_.get(), sa, addr_len_) : ::connect(sock_.get(), sa, addr_len_));
   }
@@ -295,6 +355,7 @@ class CallHandler {
     if (inet()) {
       if (m.name_len)
         if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
+      if (const int err = check_inet_control(m.control)) return err;
       iovec iov{};
       const msghdr h = m.header(iov);
       sent = ::sendmsg(sock_.get(), &h, flags | MSG_NOSIGNAL);

@@ -173,6 +173,10 @@ class NetLowerer {
     if (out_.deny_inet_sockets) out_.enforcement.push_back({"no inet sockets", "seccomp"});
     if (out_.stream_or_dgram_only) out_.enforcement.push_back({"no raw or sctp inet sockets", "seccomp"});
     if (out_.refuse_fast_open) out_.enforcement.push_back({"no tcp fast open (it connects past landlock)", "seccomp"});
+    if (out_.needs_supervisor) {
+      out_.enforcement.push_back({"no source routing (ip options, routing headers)", "seccomp"});
+      out_.enforcement.push_back({"no control message but tos, ttl, pktinfo, hop limit, gso", "supervisor"});
+    }
     out_.enforcement.push_back({"no smc, rds, vsock or other socket families",
                                 refuses_other_socket_families(g_) ? "seccomp" : "none (syscalls.allow: @other-sockets)"});
   }

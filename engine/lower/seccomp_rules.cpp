@@ -95,6 +95,8 @@ SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diag
     append_with_why(rules, *argument_filter_rules(kFastOpenFilter),
                     "network: a TCP Fast Open send connects without Landlock's connect check");
   if (net.needs_supervisor) {
+    append_with_why(rules, *argument_filter_rules(kSourceRouteFilter),
+                    "network: a source route sends the packet first to a hop the supervisor never checked");
     std::set<std::string> supervised(kSupervisedSyscalls.begin(), kSupervisedSyscalls.end());
     if (net.notify_bind) supervised.insert("bind");
     // A syscall the profile refuses outright keeps that rule (drop_covered keeps the first).

@@ -146,12 +146,20 @@ Rules fast_open() {
   return {refuse("sendto", 3), refuse("sendmsg", 2), refuse("sendmmsg", 3)};
 }
 
+// setsockopt(level, name) pairs that set a source route; level and name are ints.
+Rules source_route() {
+  constexpr int kIpv6_2292RtHdr = 5, kIpv6_2292PktOptions = 6;  // IPV6_2292RTHDR, IPV6_2292PKTOPTIONS
+  const auto refuse = [](int level, int name) { return deny("setsockopt", {eq32(1, level), eq32(2, name)}); };
+  return {refuse(IPPROTO_IP, IP_OPTIONS), refuse(IPPROTO_IPV6, IPV6_RTHDR), refuse(IPPROTO_IPV6, kIpv6_2292RtHdr),
+          refuse(IPPROTO_IPV6, kIpv6_2292PktOptions)};
+}
+
 struct FilterEntry {
   std::string_view name;
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 11> kFilters{{
+constexpr std::array<FilterEntry, 12> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
@@ -163,6 +171,7 @@ constexpr std::array<FilterEntry, 11> kFilters{{
     {kInetSocketsFilter, inet_sockets},
     {kInetStreamOrDgramFilter, inet_stream_or_dgram},
     {kFastOpenFilter, fast_open},
+    {kSourceRouteFilter, source_route},
 }};
 
 constexpr auto kFilterNames = [] {

@@ -26,6 +26,11 @@ inline constexpr std::string_view kInetStreamOrDgramFilter = "socket:inet-stream
 // A Fast Open send connects inside the kernel without passing Landlock's connect check.
 inline constexpr std::string_view kFastOpenFilter = "send:fastopen";
 
+// Generated when the supervisor checks destinations: the socket options that source-route
+// (IPv4 IP_OPTIONS with LSRR/SSRR, IPv6 routing headers, sticky or RFC 2292) are refused
+// (EPERM). A source-routed packet goes first to a hop the supervisor never checked.
+inline constexpr std::string_view kSourceRouteFilter = "setsockopt:source-route";
+
 // In the default deny set (group @other-sockets): socket families other than unix, inet,
 // inet6 and netlink, which reach other hosts on paths the network rules do not see.
 inline constexpr std::string_view kOtherFamiliesFilter = "socket:other-families";

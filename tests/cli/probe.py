@@ -70,6 +70,29 @@ def run(op, args):
         s = socket.socket(family, socket.SOCK_STREAM)
         s.sendto(b"tfo", getattr(socket, "MSG_FASTOPEN", 0x20000000), (args[0], int(args[1])))
         s.close()
+    elif op == "source-route":  # sets a source route: IPv4 options (NOOPs) or an IPv6 segment routing header
+        if args[0] == "v4":
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x01\x01\x01\x01")
+        else:
+            s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            srh = bytes([0, 4, 4, 1, 1, 0, 0, 0]) + bytes(16) + socket.inet_pton(socket.AF_INET6, "::1")
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RTHDR, srh)
+        s.close()
+    elif op == "udp-cmsg":  # a datagram carrying one control message: ttl (IP_TTL) or retopts (IP_RETOPTS, NOOPs)
+        import struct
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        cmsg = {"ttl": (socket.IPPROTO_IP, socket.IP_TTL, struct.pack("i", 64)),
+                "retopts": (socket.IPPROTO_IP, 7, b"\x01\x01\x01\x01")}[args[2]]
+        s.sendmsg([b"sandlock"], [cmsg], 0, (args[0], int(args[1])))
+        s.close()
+    elif op == "bind-as-nobody":  # gives up root (and every capability), then binds 127.0.0.1:PORT
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", int(args[0])))
+        s.close()
     elif op == "udp-send":
         family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
         s = socket.socket(family, socket.SOCK_DGRAM)

@@ -478,6 +478,53 @@ TEST_F(RunSupervised, AbiThreeStillEnforcesTcpRulesThroughTheSupervisor) {
   EXPECT_EQ(q.arrived() + other.arrived(), 0);
 }
 
+// A source route sends the packet first to a hop the supervisor never checked (the checked
+// destination rides in the route): the socket options that set one are refused, and so are
+// control messages but a few that neither route nor need a privilege (the supervisor's
+// would be used, not the caller's). Controls: the same options and messages unsandboxed,
+// and an allowed control message (IP_TTL) delivered under the supervisor.
+TEST_F(RunSupervised, SourceRoutesAndPrivilegedControlMessagesAreRefused) {
+  Peer udp("127.0.0.1", SOCK_DGRAM, 0);
+  const auto p = allow(quoted("udp://127.0.0.1:" + udp.port_text()));
+  for (const char* family : {"v4", "v6"}) {
+    EXPECT_EQ(probe(p, {"source-route", family}), "errno 1") << family << " " << last().err;
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "source-route", family});
+    EXPECT_EQ(unsandboxed.out, "ok\n") << family << " " << unsandboxed.err;
+  }
+  EXPECT_EQ(probe(p, {"udp-cmsg", "127.0.0.1", udp.port_text(), "ttl"}), "ok") << last().err;
+  EXPECT_EQ(udp.arrived(), 1);
+  EXPECT_EQ(probe(p, {"udp-cmsg", "127.0.0.1", udp.port_text(), "retopts"}), "errno 1") << last().err;
+  EXPECT_EQ(udp.arrived(), 0);
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-cmsg", "127.0.0.1", udp.port_text(), "retopts"});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+  EXPECT_EQ(udp.arrived(), 1);
+}
+
+// Where the supervisor makes binds (Landlock without TCP rules), a privileged port needs the
+// caller's CAP_NET_BIND_SERVICE, not the supervisor's: a command that gave up root gets
+// EACCES as without a sandbox. Control: the same bind as root is made.
+TEST_F(RunSupervised, APrivilegedBindNeedsTheCallersCapability) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (the command gives up root before binding)";
+  int port = 0;
+  for (int candidate = 1023; candidate > 900 && !port; --candidate) {  // a free privileged port
+    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(candidate));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) port = candidate;
+    close(s);
+  }
+  ASSERT_NE(port, 0) << "no free port below 1024";
+  const auto prof = profile("network: {bind: [" + std::to_string(port) +
+                            "]}\nprotections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: "
+                            "degradable, abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(probe(prof, {"bind", std::to_string(port)}, {"--abi", "3"}), "ok") << last().err;
+  EXPECT_EQ(probe(prof, {"bind-as-nobody", std::to_string(port)}, {"--abi", "3"}), "errno 13") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "bind-as-nobody", std::to_string(port)});
+  EXPECT_EQ(unsandboxed.out, "errno 13\n") << unsandboxed.err;
+}
+
 TEST_F(RunSupervised, NoNetworkAtAbiThreeRefusesInetSocketsWithoutASupervisor) {
   Peer p("127.0.0.1", SOCK_STREAM);
   const std::string degradable =

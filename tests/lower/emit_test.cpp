@@ -65,14 +65,21 @@ TEST(LowerEmit, OciSeccompGroupsNamesAndLeavesNotifyOutWithAWarning) {
   EXPECT_EQ(j["defaultAction"], "SCMP_ACT_ALLOW");
   EXPECT_EQ(j["architectures"], json::array({"SCMP_ARCH_X86_64"}));
   const json& s = j["syscalls"];
-  ASSERT_EQ(s.size(), 3u + 14u);  // + one entry per socket filter rule (each has its own args)
+  // + one entry per socket filter rule and per source-route option (each has its own args)
+  ASSERT_EQ(s.size(), 3u + 14u + 4u);
   EXPECT_EQ(s[0], (json{{"names", {"clone3"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 38}}));
   EXPECT_EQ(s[1], (json{{"names", {"ioctl"}},
                         {"action", "SCMP_ACT_ERRNO"},
                         {"errnoRet", 1},
                         {"args", {{{"index", 1}, {"value", 0xffffffffu}, {"valueTwo", 0x5412}, {"op", "SCMP_CMP_MASKED_EQ"}}}}}));
   EXPECT_EQ(s[2], (json{{"names", {"mount", "ptrace"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}}));
-  EXPECT_EQ(s[3], (json{{"names", {"socket"}},  // the inet non-TCP filter (no UDP allowed)
+  EXPECT_EQ(s[3], (json{{"names", {"setsockopt"}},  // the source-route options: IP_OPTIONS first
+                        {"action", "SCMP_ACT_ERRNO"},
+                        {"errnoRet", 1},
+                        {"args",
+                         {{{"index", 1}, {"value", 0xffffffffu}, {"valueTwo", 0}, {"op", "SCMP_CMP_MASKED_EQ"}},
+                          {{"index", 2}, {"value", 0xffffffffu}, {"valueTwo", 4}, {"op", "SCMP_CMP_MASKED_EQ"}}}}}));
+  EXPECT_EQ(s[7], (json{{"names", {"socket"}},  // the inet non-TCP filter (no UDP allowed)
                         {"action", "SCMP_ACT_ERRNO"},
                         {"errnoRet", 1},
                         {"args",

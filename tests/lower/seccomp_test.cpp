@@ -220,6 +220,20 @@ TEST(LowerSeccomp, RawAndPacketSocketsAreRefused) {
   EXPECT_TRUE(refused(rules, {29 /*AF_CAN*/, 3}));
 }
 
+// Under the supervisor: the options that set a source route, by their low 32 bits (level
+// and name are ints); other IP options are not.
+TEST(LowerSeccomp, SourceRouteOptionsAreRefused) {
+  const auto rules = *argument_filter_rules(kSourceRouteFilter);
+  EXPECT_TRUE(refused(rules, {3, 0 /*IPPROTO_IP*/, 4 /*IP_OPTIONS*/}));
+  EXPECT_TRUE(refused(rules, {3, 0x100000000, 0x700000004}));
+  EXPECT_TRUE(refused(rules, {3, 41 /*IPPROTO_IPV6*/, 57 /*IPV6_RTHDR*/}));
+  EXPECT_TRUE(refused(rules, {3, 41, 5 /*IPV6_2292RTHDR*/}));
+  EXPECT_TRUE(refused(rules, {3, 41, 6 /*IPV6_2292PKTOPTIONS*/}));
+  EXPECT_FALSE(refused(rules, {3, 0, 1 /*IP_TOS*/}));
+  EXPECT_FALSE(refused(rules, {3, 41, 67 /*IPV6_TCLASS*/}));
+  EXPECT_FALSE(refused(rules, {3, 1 /*SOL_SOCKET*/, 4}));
+}
+
 // The kernel reads socket()'s int arguments as their low 32 bits; each family and
 // protocol rule must too, or high bits slip an AF_INET datagram socket past it.
 TEST(LowerSeccomp, SocketRulesCompareTheLow32BitsOfIntArguments) {
@@ -300,8 +314,15 @@ TEST(LowerSeccomp, SupervisorAddsNotifyRulesExceptWhereTheProfileRefusesOutright
   std::vector<std::pair<std::string, SeccompRule::Action>> got;
   for (const SeccompRule& r : without_socket_rules(plan.seccomp)) got.emplace_back(r.syscall, r.action);
   using A = SeccompRule::Action;
-  EXPECT_EQ(got, (std::vector<std::pair<std::string, A>>{
-                     {"connect", A::Errno}, {"sendmmsg", A::Notify}, {"sendmsg", A::Notify}, {"sendto", A::Notify}}));
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, A>>{{"connect", A::Errno},
+                                                         {"sendmmsg", A::Notify},
+                                                         {"sendmsg", A::Notify},
+                                                         {"sendto", A::Notify},
+                                                         // the source-route options
+                                                         {"setsockopt", A::Errno},
+                                                         {"setsockopt", A::Errno},
+                                                         {"setsockopt", A::Errno},
+                                                         {"setsockopt", A::Errno}}));
   std::string error;
   EXPECT_TRUE(build_seccomp(plan.seccomp, error)) << error;
 }
