@@ -76,22 +76,41 @@ bool is_unspecified(const Destination& d) {
   return std::all_of(d.addr.begin(), d.addr.begin() + static_cast<std::ptrdiff_t>(n), [](std::uint8_t b) { return b == 0; });
 }
 
-// 0.0.0.0 and :: reach this host's loopback: they pass only if the loopback address does too.
-bool reach_allowed(const PolicyGraph& net, NetProto proto, Destination d) {
-  const NetTarget folded = single_address(d.family == 4 ? AF_INET : AF_INET6, d.addr.data());
-  d.family = folded.family;
-  d.addr = folded.addr;
-  if (!net_allows(net, proto, d.family, d.addr, d.port)) return false;
+// IPv4-mapped IPv6 as the IPv4 address it is.
+Destination folded(Destination d) {
+  const NetTarget t = single_address(d.family == 4 ? AF_INET : AF_INET6, d.addr.data());
+  d.family = t.family;
+  d.addr = t.addr;
+  return d;
+}
+
+bool allows(const PolicyGraph& net, NetProto proto, const Destination& d) {
+  return net_allows(net, proto, d.family, d.addr, d.port);
+}
+
+// 0.0.0.0 and :: reach this host: the socket's own bound address, else loopback (IPv4 for
+// an IPv6 socket bound to an IPv4-mapped address). They pass only if all of those do, the
+// unspecified address itself included; never when the source is the message's to choose.
+bool reach_allowed(const PolicyGraph& net, NetProto proto, Destination d, int sock, bool picks_source) {
+  d = folded(d);
+  if (!allows(net, proto, d)) return false;
   if (!is_unspecified(d)) return true;
-  Destination loopback = d;
-  loopback.addr = {};
-  if (d.family == 4) {
-    loopback.addr[0] = 127;
-    loopback.addr[3] = 1;
-  } else {
-    loopback.addr[15] = 1;
-  }
-  return net_allows(net, proto, loopback.family, loopback.addr, loopback.port);
+  if (picks_source) return false;
+  Destination v4 = d, v6 = d;
+  v4.family = 4;
+  v4.addr = {127, 0, 0, 1};
+  v6.family = 6;
+  v6.addr = {};
+  v6.addr[15] = 1;
+  if (!allows(net, proto, v4) || !allows(net, proto, v6)) return false;
+  if (sock < 0) return true;
+  sockaddr_storage local{};
+  socklen_t len = sizeof local;
+  if (getsockname(sock, reinterpret_cast<sockaddr*>(&local), &len) != 0) return false;
+  Destination bound = local.ss_family == AF_INET ? ipv4_of(local) : local.ss_family == AF_INET6 ? ipv6_of(local) : d;
+  bound = folded(bound);
+  bound.port = d.port;
+  return is_unspecified(bound) || allows(net, proto, bound);
 }
 
 bool bind_port_allowed(const std::vector<PortRange>& ranges, std::uint16_t port) {
@@ -125,7 +144,7 @@ std::optional<DestinationPolicy> resolve_destinations(const PolicyGraph& graph, 
 }
 
 int destination_errno(const DestinationPolicy& policy, NetProto proto, int socket_family, AddressUse use,
-                      const sockaddr_storage& addr, std::size_t len) {
+                      const sockaddr_storage& addr, std::size_t len, int sock, bool picks_source) {
   if (len < sizeof(sa_family_t)) return EINVAL;
   Destination d;
   switch (addr.ss_family) {
@@ -149,7 +168,7 @@ int destination_errno(const DestinationPolicy& policy, NetProto proto, int socke
   }
   // The bind list is about TCP, as Landlock's bind_tcp is.
   if (use == AddressUse::Bind) return proto != kProtoTcp || bind_port_allowed(policy.net.bind, d.port) ? 0 : EACCES;
-  return reach_allowed(policy.net, proto, d) ? 0 : EACCES;
+  return reach_allowed(policy.net, proto, d, sock, picks_source) ? 0 : EACCES;
 }
 
 }  // namespace sandlock

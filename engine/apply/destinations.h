@@ -28,7 +28,12 @@ enum class AddressUse { Connect, Send, Bind };
 // The errno to answer for a call on an inet socket (`socket_family` AF_INET/AF_INET6) that
 // passes `len` bytes of sockaddr, read the way the kernel will read them; 0 when allowed.
 // Denied destinations are EACCES; malformed addresses get the kernel's own errno.
+// An unspecified destination (0.0.0.0, ::) goes to the socket's own address if it is bound
+// to one, else to loopback (127.0.0.1 or ::1, by the socket's binding): it passes only if
+// every one of those does. `sock` is the socket (its bound address is read then; -1: none);
+// `picks_source`: the message carries control data, which may choose the source address
+// (IP_PKTINFO) and so where an unspecified destination goes: then it is refused.
 int destination_errno(const DestinationPolicy& policy, NetProto proto, int socket_family, AddressUse use,
-                      const sockaddr_storage& addr, std::size_t len);
+                      const sockaddr_storage& addr, std::size_t len, int sock = -1, bool picks_source = false);
 
 }  // namespace sandlock

@@ -283,8 +283,8 @@ class CallHandler {
     return addr_len_ && !read_child(call_.pid, ptr, &addr_, addr_len_) ? EFAULT : 0;
   }
 
-  int check(AddressUse use, const sockaddr_storage& addr, std::size_t len) const {
-    return destination_errno(ctx_.policy, proto_, family_, use, addr, len);
+  int check(AddressUse use, const sockaddr_storage& addr, std::size_t len, bool picks_source = false) const {
+    return destination_errno(ctx_.policy, proto_, family_, use, addr, len, sock_.get(), picks_source);
   }
 
   CallAnswer address_call(AgentOp op) {
@@ -354,7 +354,7 @@ class CallHandler {
   int transmit(CopiedMessage& m, int flags, ssize_t& sent) {
     if (inet()) {
       if (m.name_len)
-        if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
+        if (const int err = check(AddressUse::Send, m.name, m.name_len, !m.control.empty())) return err;
       if (const int err = check_inet_control(m.control)) return err;
       iovec iov{};
       const msghdr h = m.header(iov);

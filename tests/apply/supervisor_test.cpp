@@ -62,15 +62,30 @@ TEST(Destinations, DecidesOnTheAddressAsTheKernelReadsIt) {
   EXPECT_EQ(check(AddressUse::Bind, v4("0.0.0.0", 8002), sizeof(sockaddr_in), AF_INET, kProtoUdp), 0);
 }
 
-TEST(Destinations, UnspecifiedAddressPassesOnlyWhenLoopbackDoes) {
+TEST(Destinations, UnspecifiedAddressPassesOnlyWhenWhereItGoesDoes) {
   PolicyGraph g;
   g.net_mode = NetMode::Allow;
   g.net_allow = {dest(kProtoTcp, cidr(AF_INET, "0.0.0.0", 32), {{80, 80}})};
   const DestinationPolicy only_any = policy_for(g);
   EXPECT_EQ(destination_errno(only_any, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16), EACCES);
   g.net_allow.push_back(dest(kProtoTcp, cidr(AF_INET, "127.0.0.1", 32), {{80, 80}}));
+  // :: on a socket bound to an IPv4-mapped address goes to 127.0.0.1, so both loopbacks
+  // are where an unspecified destination may go, whatever its family.
+  EXPECT_EQ(destination_errno(policy_for(g), kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16), EACCES);
+  g.net_allow.push_back(dest(kProtoTcp, cidr(AF_INET6, "::1", 128), {{80, 80}}));
   const DestinationPolicy both = policy_for(g);
   EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16), 0);
+  // A socket bound to an address of its own: 0.0.0.0 goes there, which must pass too.
+  const UniqueFd bound(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const sockaddr_storage own = v4("127.0.0.2", 0);
+  ASSERT_EQ(bind(bound.get(), reinterpret_cast<const sockaddr*>(&own), sizeof(sockaddr_in)), 0);
+  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16, bound.get()), EACCES);
+  const UniqueFd unbound(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16, unbound.get()), 0);
+  // Control data may choose the source (IP_PKTINFO), and with it where 0.0.0.0 goes.
+  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Send, v4("0.0.0.0", 80), 16, unbound.get(), true),
+            EACCES);
+  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Send, v4("127.0.0.1", 80), 16, unbound.get(), true), 0);
   // A deny list naming loopback also covers 0.0.0.0, which reaches it.
   PolicyGraph d;
   d.net_mode = NetMode::DenyList;

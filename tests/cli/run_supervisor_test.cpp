@@ -106,6 +106,15 @@ class RunSupervised : public RunTest {
     return profile("network: {allow: [" + rules + "]}\n", name);
   }
   std::string quoted(const std::string& rule) { return "\"" + rule + "\""; }
+  // A profile for the probe with a deny list (python3's profile has an allow list, which a
+  // deny list cannot combine with).
+  std::string deny(const std::string& rules, const std::string& name) {
+    return dir_.write(name,
+                      "version: 1\nextends: [base/minimal]\n"
+                      "filesystem: {exec: [/usr/bin/python3, /usr/bin/python3.11], read: [/usr/lib/python3, "
+                      "/usr/lib/python3.11, /usr/local/lib/python3.11, /etc/python3.11]}\n"
+                      "network: {deny: [" + rules + "]}\n");
+  }
 };
 
 TEST_F(RunSupervised, EgressMatrix) {
@@ -252,11 +261,7 @@ TEST_F(RunSupervised, ASignalHandlerInterruptsABlockedSupervisedConnect) {
 TEST_F(RunSupervised, DenyListBlocksListedTargetsOnly) {
   Peer p("127.0.0.1", SOCK_STREAM), listed("127.0.0.2", SOCK_STREAM, p.port());
   Peer udp_listed("127.0.0.2", SOCK_DGRAM), udp_ok("127.0.0.1", SOCK_DGRAM, udp_listed.port());
-  const auto prof = dir_.write("deny.yaml",
-                               "version: 1\nextends: [base/minimal]\n"
-                               "filesystem: {exec: [/usr/bin/python3, /usr/bin/python3.11], read: [/usr/lib/python3, "
-                               "/usr/lib/python3.11, /usr/local/lib/python3.11, /etc/python3.11]}\n"
-                               "network: {deny: [\"127.0.0.2\"]}\n");
+  const auto prof = deny(quoted("127.0.0.2"), "deny.yaml");
   EXPECT_EQ(probe(prof, {"connect", "127.0.0.1", p.port_text()}), "ok") << last().err;
   EXPECT_EQ(probe(prof, {"connect", "127.0.0.2", p.port_text()}), "errno 13") << last().err;
   EXPECT_EQ(probe(prof, {"udp-send", "127.0.0.1", udp_ok.port_text()}), "ok") << last().err;
@@ -523,6 +528,22 @@ TEST_F(RunSupervised, APrivilegedBindNeedsTheCallersCapability) {
   EXPECT_EQ(probe(prof, {"bind-as-nobody", std::to_string(port)}, {"--abi", "3"}), "errno 13") << last().err;
   const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "bind-as-nobody", std::to_string(port)});
   EXPECT_EQ(unsandboxed.out, "errno 13\n") << unsandboxed.err;
+}
+
+// [::] on an IPv6 socket bound to an IPv4-mapped address goes to 127.0.0.1: a deny list
+// naming loopback keeps it out (it was checked as ::1 and went through). Controls: the same
+// datagram arrives unsandboxed, and under a deny list that does not name loopback.
+TEST_F(RunSupervised, AnUnspecifiedDestinationIsCheckedWhereTheKernelSendsIt) {
+  Peer udp("127.0.0.1", SOCK_DGRAM, 0);
+  const auto loopback = deny(quoted("127.0.0.0/8"), "loopback.yaml");
+  const auto other = deny(quoted("10.0.0.0/8"), "other.yaml");
+  EXPECT_EQ(probe(loopback, {"udp-v6-any", udp.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(udp.arrived(), 0);
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-v6-any", udp.port_text()});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+  EXPECT_EQ(udp.arrived(), 1);
+  EXPECT_EQ(probe(other, {"udp-v6-any", udp.port_text()}), "ok") << last().err;
+  EXPECT_EQ(udp.arrived(), 1);
 }
 
 TEST_F(RunSupervised, NoNetworkAtAbiThreeRefusesInetSocketsWithoutASupervisor) {
