@@ -6,6 +6,7 @@
 // relative paths in the wrong directory). So a small helper process, the domain agent,
 // makes them: the sandboxed child forks it after landlock_restrict_self and before loading
 // its own seccomp filter, so it is in the sandbox's domain and its calls are not notified.
+// (Forked as the launcher's child, CLONE_PARENT: see launch_child.cpp.)
 // The supervisor sends it the socket it duplicated and checked (so the family checked is
 // the family used), the copied address and message, the caller's working directory and
 // the descriptors an SCM_RIGHTS message carries, duplicated from the caller.

@@ -35,20 +35,26 @@ void close_inherited_fds(std::array<int, 3> keep) {
   close_range(from, ~0U, 0);
 }
 
-// The domain agent: forked inside the Landlock domain, before the seccomp filter. Returns
-// its pidfd (-1 if none could be had), which the parent takes with the listener, so that a
-// call the agent makes itself can be interrupted too. Only ever on the fork() path: the
-// child then has its own memory.
-int start_domain_agent(const SupervisedChildSteps& steps, int channel, int report_fd, const sigset_t& mask) {
-  const pid_t agent = fork();
+// The domain agent: forked inside the Landlock domain, before the seccomp filter, as the
+// launcher's child (CLONE_PARENT), not ours: the command it becomes must not see a child it
+// did not make (a wait() for any child would wait for the agent for good), nor be able to
+// move it out of the process group the launcher kills (setpgid takes one's own children
+// only). Dies with the launcher. Returns its pidfd, which the parent takes with the
+// listener, so that a call the agent makes itself can be interrupted too. Only ever on the
+// fork() path: the child then has its own memory, and one thread (a bare clone is a fork).
+int start_domain_agent(const SupervisedChildSteps& steps, int channel, int report_fd, pid_t launcher,
+                       const sigset_t& mask) {
+  int pidfd = -1;
+  const long agent = syscall(SYS_clone, CLONE_PARENT | CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
   if (agent < 0) fail(report_fd, ChildStep::ForkAgent, errno);
   if (agent == 0) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != launcher) _exit(125);
     sigprocmask(SIG_SETMASK, &mask, nullptr);  // the launcher's mask, as the command gets it
     steps.run_domain_agent(channel);           // closes every other descriptor first
     _exit(125);
   }
   close(channel);
-  return sys::pidfd_open(agent, 0);  // not reaped by anyone yet: SIGCHLD is not ignored here
+  return pidfd;
 }
 
 // Signals stay blocked (all of them, as the spawn left them) through the confinement steps,
@@ -77,9 +83,8 @@ int start_domain_agent(const SupervisedChildSteps& steps, int channel, int repor
   if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
   int agent = -1;
   if (s.supervised && s.agent_channel >= 0)
-    agent = start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.signal_mask);
-  // Only now: ignored, SIGCHLD would have the kernel reap the agent on its own, and its pid
-  // could name another process before we took a handle on it.
+    agent = start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.parent, s.signal_mask);
+  // Only now, for the command: the agent is no child of ours.
   if (s.ignore_child_signal) signal(SIGCHLD, SIG_IGN);
   for (std::size_t i = 0; i < s.rlimits.size(); ++i) {
     const rlimit lim{s.rlimits[i].soft, s.rlimits[i].hard};

@@ -99,6 +99,39 @@ def run(op, args):
         s.connect(("::", int(args[0])))
         s.send(b"sandlock")
         s.close()
+    elif op == "wait-any":  # waits for any child, having made none: "no children" at once, or "hung"
+        import signal
+        signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, 3)
+        try:
+            os.wait()
+            return "reaped"
+        except ChildProcessError:
+            return "no children"
+        except Alarm:
+            return "hung"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    elif op == "stop-group-then-send":
+        # Every other process in our process group (the domain agent and its workers): move
+        # it to a group of its own if we can, and stop it; then send a unix datagram (made by
+        # the agent, so it waits). Prints what happened to stderr; the send never returns.
+        import signal
+        me, group = os.getpid(), os.getpgrp()
+        for pid in range(max(2, me - 2000), me + 2000):
+            try:
+                if pid == me or os.getpgid(pid) != group:
+                    continue
+            except OSError:
+                continue
+            try:
+                os.setpgid(pid, pid)
+                print("moved %d" % pid, file=sys.stderr, flush=True)
+            except OSError as e:
+                print("setpgid %d: errno %d" % (pid, e.errno), file=sys.stderr, flush=True)
+            os.kill(pid, signal.SIGSTOP)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.sendto(b"x", args[0])
     elif op == "udp-send":
         family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
         s = socket.socket(family, socket.SOCK_DGRAM)

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <set>
 #include <stdexcept>
 
@@ -415,6 +416,32 @@ TEST_F(RunSupervised, ASignalHandlerInterruptsAUnixSendTheFirstAgentMakes) {
   EXPECT_EQ(probe(tight, {"unix-send-interrupted"}), "interrupted") << last().err;
   // The limit is really that tight: the command cannot fork, so no worker can be.
   EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
+}
+
+// The domain agent is sandlock's child, not the command's: a command that waits for any
+// child, having made none, is told at once that it has none (it waited for the agent for
+// good). Control: the same probe under a profile without the supervisor.
+TEST_F(RunSupervised, TheCommandHasNoChildItDidNotMake) {
+  EXPECT_EQ(probe(allow(quoted("tcp://127.0.0.1:1")), {"wait-any"}), "no children") << last().err;
+  EXPECT_EQ(probe(profile(""), {"wait-any"}), "no children") << last().err;
+}
+
+// Nor can the command move the agent out of the process group sandlock kills (setpgid
+// works on one's own children only): with the agent stopped and a unix send waiting for it,
+// --timeout still ends the run (the command had moved the agent away and stopped it, and
+// sandlock waited for its answer for good).
+TEST_F(RunSupervised, TheCommandCannotKeepTheAgentFromTheTimeout) {
+  const std::string sockets = dir_.path() + "/sockets";
+  ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
+  const int dgram = unix_socket_at(sockets + "/d.sock", SOCK_DGRAM);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string out = probe(allow(quoted("tcp://127.0.0.1:1")), {"stop-group-then-send", sockets + "/d.sock"},
+                                {"--timeout", "2"});
+  EXPECT_EQ(last().exit_code, 124) << last().err;
+  EXPECT_EQ(last().err.find("moved"), std::string::npos) << last().err;
+  EXPECT_NE(last().err.find("setpgid"), std::string::npos) << last().err;  // it found the agent
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  close(dgram);
 }
 
 // A signal to the sandbox's process group that the command survives (a hang-up it ignores)
