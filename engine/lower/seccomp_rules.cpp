@@ -61,6 +61,30 @@ std::vector<SeccompRule> drop_covered(std::vector<SeccompRule> rules) {
   return out;
 }
 
+// io_uring's queued operations (socket, connect, sendmsg, bind) are no syscalls: they pass
+// the seccomp filter and the supervisor by. Re-allowed beside a network rule that either of
+// those keeps, the rule would not hold: an error naming both, never a silent weakening.
+// (With every destination allowed, what is left to seccomp is not the network policy's:
+// raw sockets and other families, which the group's own description warns of.)
+void check_io_uring(const PolicyGraph& graph, const NetLowering& net, Diagnostics& diagnostics) {
+  constexpr std::array<std::string_view, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uring_register"};
+  const auto from = std::find_if(graph.syscall_allow.begin(), graph.syscall_allow.end(), [&](const auto& entry) {
+    return std::find(kIoUring.begin(), kIoUring.end(), entry.first) != kIoUring.end();
+  });
+  if (from == graph.syscall_allow.end()) return;
+  std::string kept;
+  if (net.needs_supervisor) kept = "the destination rules the supervisor checks";
+  else if (net.deny_inet_sockets || net.deny_non_tcp_sockets) kept = "the inet sockets seccomp refuses";
+  else if (net.refuse_fast_open) kept = "the TCP Fast Open refusal that keeps Landlock's port rules";
+  if (kept.empty()) return;
+  const Location where = from->second.where;
+  const std::string_view allowed = from->first;
+  diagnostics.push_back(error_at("lower.io-uring-bypasses-network", where, "syscalls.allow",
+                                 std::string(allowed) + " is re-allowed, and io_uring's operations (socket, connect, "
+                                     "sendmsg) pass seccomp by: " + kept + " would not hold",
+                                 "keep @io-uring denied, or allow every destination (tcp, udp and icmp) in network"));
+}
+
 }  // namespace
 
 std::optional<int> native_syscall_number(const std::string& name) {
@@ -70,6 +94,7 @@ std::optional<int> native_syscall_number(const std::string& name) {
 }
 
 SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diagnostics& diagnostics) {
+  check_io_uring(graph, net, diagnostics);
   std::vector<SeccompRule> rules;
   for (const auto& [entry, from] : graph.syscall_deny) {
     const std::string why = why_text(entry, from);

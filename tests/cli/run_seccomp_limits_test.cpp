@@ -35,6 +35,24 @@ TEST_F(RunSeccomp, ReallowedGroupsWorkAgain) {
   EXPECT_EQ(probe(p, {"keyctl"}), "ok") << last().err;
 }
 
+// io_uring's operations (socket, connect, sendmsg) pass seccomp and the supervisor by:
+// re-allowed beside network rules that those keep, the run is refused (125) with the
+// profile's line, never run with the rules void. Allowed with every destination open, it
+// runs, and io_uring works.
+TEST_F(RunSeccomp, ReallowingIoUringBesideNetworkRulesIsRefused) {
+  const std::string uring = "syscalls: {allow: [\"@io-uring\"]}\n";
+  for (const std::string network : {"network: {allow: [\"tcp://127.0.0.1:80\"]}\n", "network: {allow: []}\n",
+                                    "network: {allow: [\"tcp://*:443\"]}\n"}) {
+    const auto p = profile(uring + network, "p.yaml");
+    EXPECT_EQ(probe(p, {"io_uring_setup"}), "") << network;
+    EXPECT_EQ(last().exit_code, 125) << network;
+    EXPECT_NE(last().err.find("p.yaml:3:"), std::string::npos) << last().err;
+    EXPECT_NE(last().err.find("[lower.io-uring-bypasses-network]"), std::string::npos) << last().err;
+  }
+  const auto open = profile(uring + "network: {allow: [\"tcp://*\", \"udp://*\", \"icmp://*\"]}\n", "open.yaml");
+  EXPECT_EQ(probe(open, {"io_uring_setup"}), "ok") << last().err;
+}
+
 // Families the network rules cannot see (AF_SMC falls back to TCP to any address, AF_VSOCK
 // reaches the hypervisor's host) are refused as if the kernel lacked them. The control:
 // the same socket is made outside sandlock, and under a profile that allows the group.

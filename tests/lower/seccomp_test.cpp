@@ -220,6 +220,23 @@ TEST(LowerSeccomp, RawAndPacketSocketsAreRefused) {
   EXPECT_TRUE(refused(rules, {29 /*AF_CAN*/, 3}));
 }
 
+// An explicit re-allow of io_uring beside network rules seccomp or the supervisor keeps is
+// an error at the re-allow's line; with every destination allowed it is not.
+TEST(LowerSeccomp, IoUringReallowedBesideNetworkRulesIsAnError) {
+  PolicyGraph g = default_deny_graph();
+  g.syscall_deny.erase("io_uring_enter");
+  g.syscall_allow["io_uring_enter"] = Provenance{{"p.yaml", 4, 20}, {}};
+  testing::FakeFsView fs{};
+  const LowerResult none = lower(g, LowerTarget{7, {}}, fs);
+  EXPECT_FALSE(none.plan);
+  ASSERT_FALSE(none.diagnostics.empty());
+  EXPECT_EQ(none.diagnostics.back().code, "lower.io-uring-bypasses-network");
+  EXPECT_EQ(none.diagnostics.back().where.line, 4);
+  g.net_mode = NetMode::Allow;
+  for (unsigned proto : {kProtoTcp, kProtoUdp, kProtoIcmp}) g.net_allow.push_back(testing::dest(proto, {}));
+  EXPECT_TRUE(lower(g, LowerTarget{7, {}}, fs).plan);
+}
+
 // Under the supervisor: the options that set a source route, by their low 32 bits (level
 // and name are ints); other IP options are not.
 TEST(LowerSeccomp, SourceRouteOptionsAreRefused) {
