@@ -489,13 +489,14 @@ bool InFlightSockets::any_interruptible() {
 void InFlightSockets::interrupt_signalled_callers(int signal) {
   const std::lock_guard lock(mu_);  // held while signalling: the thread is still on this call
   for (Operation& op : ops_) {
-    // Only calls already in progress at the last look: most end long before it, and
-    // reading their callers' /proc would cost every tick on a busy sandbox.
-    if (op.caller != 0 && op.looked_at && (op.here || op.worker >= 0) && catches_pending_signal(op.caller)) {
+    // Not on the tick that first sees it: most calls end long before the next, and reading
+    // their callers' /proc would cost every tick on a busy sandbox.
+    const unsigned since = op.looks++;
+    const bool due = since != 0 && ((since & (since - 1)) == 0 || since % 16 == 0);
+    if (due && op.caller != 0 && (op.here || op.worker >= 0) && catches_pending_signal(op.caller)) {
       if (op.here) pthread_kill(op.thread, signal);
       else sys::pidfd_send_signal(op.worker, agent_interrupt_signal());
     }
-    op.looked_at = true;
   }
 }
 

@@ -55,7 +55,10 @@ class InFlightSockets {
   // so a signal it catches waits too. For each such caller, sends `signal` to the thread
   // making its call here, or agent_interrupt_signal() to the worker making it (a no-op
   // handler, no SA_RESTART, in both): a blocked connect or send then fails with EINTR,
-  // which the caller gets, and its handler runs, as without a sandbox.
+  // which the caller gets, and its handler runs, as without a sandbox. Called every tick;
+  // a caller's signals are read (/proc) on the ticks after it is first seen numbered 1, 2,
+  // 4, 8 and 16, then every 16th: a call blocked for long costs a read every 16 ticks, not
+  // every tick (64 blocked calls cost a third of a CPU so).
   void interrupt_signalled_callers(int signal);
   // Whether any operation is in progress for a caller (the watchdog keeps looking while
   // there is one). That includes unix calls whose worker is not named yet, and the rare
@@ -70,7 +73,7 @@ class InFlightSockets {
     bool here = false;
     pthread_t thread{};
     int worker = -1;  // the pidfd of the worker making it, when not here
-    bool looked_at = false;  // by interrupt_signalled_callers() already
+    unsigned looks = 0;  // how many times interrupt_signalled_callers() has seen it
   };
   std::mutex mu_;
   // A handful at most (one per supervisor thread); a vector keeps its room, so adding one
