@@ -429,8 +429,13 @@ DomainAgent::Worker DomainAgent::take_worker() {
       idle_.pop_back();
       return worker;
     }
-    if (workers_ < kMaxWorkers) {
+    if (workers_ < kMaxWorkers && std::chrono::steady_clock::now() >= next_start_) {
+      // One start at a time (the first agent forks one at a time anyway). One that fails
+      // (the sandbox's process limit, most likely) is not tried again before a worker is
+      // back, one dies, or kStartRetry has passed: each failure woke every waiter to try at
+      // once, and with calls blocked at the limit the first agent spent a CPU failing to fork.
       ++workers_;
+      next_start_ = std::chrono::steady_clock::now() + kStartRetry;
       lock.unlock();
       Worker worker;
       try {
@@ -439,15 +444,20 @@ DomainAgent::Worker DomainAgent::take_worker() {
         lose_worker();
         throw;
       }
-      if (worker.channel) return worker;
-      // No new worker (the sandbox's process limit, or the first agent gone): wait for a
-      // busy one, if there is any. lose_worker() wakes the others waiting: this may have
-      // been the last worker they were waiting for.
-      lose_worker();
       lock.lock();
-      if (workers_ == 0) return {};
+      if (worker.channel) {
+        next_start_ = {};
+        freed_.notify_all();  // those waiting to start one may now
+        return worker;
+      }
+      --workers_;
+      next_start_ = std::chrono::steady_clock::now() + kStartRetry;
+      if (workers_ == 0) freed_.notify_all();  // those waiting for one: there is none
+      continue;
     }
-    freed_.wait(lock);
+    if (workers_ == 0) return {};  // none at all, and none to be started now
+    if (workers_ < kMaxWorkers) freed_.wait_until(lock, next_start_);
+    else freed_.wait(lock);
   }
 }
 
@@ -455,6 +465,7 @@ void DomainAgent::lose_worker() {
   {
     const std::lock_guard lock(mu_);
     --workers_;
+    next_start_ = {};  // a process fewer: another may be started
   }
   freed_.notify_all();
 }

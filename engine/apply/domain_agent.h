@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -114,6 +115,9 @@ class DomainAgent {
   std::condition_variable freed_;
   std::vector<Worker> idle_;    // under mu_: workers waiting for a call
   std::size_t workers_ = 0;     // under mu_: started or being started
+  // Under mu_: after a failed start, none is tried before this (unless a worker is lost).
+  std::chrono::steady_clock::time_point next_start_{};
+  static constexpr std::chrono::milliseconds kStartRetry{50};
 };
 
 // What one copied message may hold: the supervisor copies no more, the agent takes no more.

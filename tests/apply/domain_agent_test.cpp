@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -272,6 +273,67 @@ TEST_F(DomainAgentTest, AWorkerCannotFork) {
                                worker_filter.program.size() * sizeof(sock_filter)));
   EXPECT_EQ(send_through_agent("two"), 0);  // the worker serves on after the look
   EXPECT_EQ(received(), "two");
+}
+
+// At the sandbox's process limit a worker cannot be started. Calls waiting for one then try
+// again one at a time, every kStartRetry at most, not all at once on every failure: the
+// first agent spent a whole CPU failing to fork while calls were blocked at the limit.
+// Here the test plays the first agent: its first worker takes a call and never answers,
+// every later start fails with EAGAIN. Eight more calls wait; the starts they try are
+// counted for 0.5 s (before: thousands).
+TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+  const UniqueFd spawner(pair[1]);
+  std::optional<DomainAgent> agent(std::in_place, UniqueFd(pair[0]));
+  std::atomic<int> starts{0};
+  UniqueFd worker;  // the one worker's channel: never answered
+  std::thread first_agent([&] {
+    struct {  // the agent's answer on the wire: a value and an errno
+      std::int64_t val;
+      std::int32_t error;
+    } answer{};
+    for (;;) {
+      char packet[4096];
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
+      iovec iov{packet, sizeof packet};
+      msghdr m{};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = control;
+      m.msg_controllen = sizeof control;
+      if (recvmsg(spawner.get(), &m, MSG_CMSG_CLOEXEC) <= 0) return;
+      int fd = -1;
+      if (const cmsghdr* c = CMSG_FIRSTHDR(&m)) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      const bool first = starts.fetch_add(1) == 0;
+      if (first) worker = UniqueFd(fd);
+      else close(fd);
+      answer.error = first ? 0 : EAGAIN;
+      send(spawner.get(), &answer, sizeof answer, MSG_NOSIGNAL);
+    }
+  });
+  const UniqueFd sock(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const auto call = [&] {
+    AgentRequest r;
+    r.op = AgentOp::Send;
+    r.sock = sock.get();
+    r.data = "x";
+    r.data_len = 1;
+    return agent->perform(r).error;
+  };
+  std::vector<std::future<int>> calls;
+  calls.push_back(std::async(std::launch::async, call));
+  while (starts.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // that call is the worker's now
+  for (int i = 0; i < 8; ++i) calls.push_back(std::async(std::launch::async, call));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const int tried = starts.load() - 1;
+  EXPECT_GE(tried, 1);
+  EXPECT_LE(tried, 20);  // one per 50 ms, and some slack for a slow machine
+  worker.reset();  // the blocked call's worker is gone: it fails closed; the others, at the
+  for (auto& c : calls) c.wait();  // limit with no worker, are made by the first agent (EAGAIN here)
+  agent.reset();
+  first_agent.join();
 }
 
 TEST_F(DomainAgentTest, AGoneAgentFailsTheCallClosed) {
