@@ -266,6 +266,7 @@ int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
   if (cgroup) setup.cgroup_procs = cgroup->procs_file();
   setup.landlock = &landlock;
   setup.seccomp = &request.seccomp;
+  setup.drop_capabilities = request.drop_capabilities;
   if (request.supervision) setup.supervised = &request.supervision->child_steps();
   if (request.verbose) print_plan_summary(request);
 

@@ -61,6 +61,7 @@ struct PreparedLaunch {
   LandlockPlan landlock;
   PreparedSeccomp seccomp;
   std::size_t seccomp_rules = 0;      // for the --verbose summary
+  std::uint64_t drop_capabilities = 0;  // Plan::drop_capabilities
   Supervision* supervision = nullptr;  // required when the seccomp program notifies
   std::optional<double> timeout_seconds;
   bool verbose = false;

@@ -1,5 +1,6 @@
 #include "engine/apply/launch_child.h"
 
+#include <linux/capability.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -33,6 +34,28 @@ void close_inherited_fds(std::array<int, 3> keep) {
     from = static_cast<unsigned>(fd) + 1;
   }
   close_range(from, ~0U, 0);
+}
+
+// Removes the capabilities in `caps` (bits 1 << CAP_*) from this process's permitted,
+// effective, inheritable and ambient sets, and from its bounding set when it may change it
+// (CAP_SETPCAP). With NO_NEW_PRIVS set, exec then cannot give them back, root or not: what
+// an exec would gain is cut to what the process had. 0 or an errno.
+int drop_capabilities(std::uint64_t caps) {
+  for (unsigned c = 0; c < 64; ++c)
+    if (caps >> c & 1) {
+      prctl(PR_CAPBSET_DROP, c, 0, 0, 0);  // EPERM without CAP_SETPCAP: NO_NEW_PRIVS suffices
+      prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, c, 0, 0);
+    }
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
+  if (syscall(SYS_capget, &header, data) != 0) return errno;
+  for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
+    const auto keep = static_cast<std::uint32_t>(~(caps >> (32 * i)));
+    data[i].effective &= keep;
+    data[i].permitted &= keep;
+    data[i].inheritable &= keep;
+  }
+  return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
 }
 
 // The domain agent: forked inside the Landlock domain, before the seccomp filter, as the
@@ -81,6 +104,8 @@ int start_domain_agent(const SupervisedChildSteps& steps, int channel, int repor
   if (const int err = set_no_new_privs()) fail(report_fd, ChildStep::NoNewPrivs, err);
   if (const int err = restrict_landlock(*s.landlock)) fail(report_fd, ChildStep::LandlockRestrict, err);
   if (ruleset >= 0) close(ruleset);  // the domain agent need not hold it
+  if (s.drop_capabilities)  // before the agent is forked: it gives them up too
+    if (const int err = drop_capabilities(s.drop_capabilities)) fail(report_fd, ChildStep::DropCapabilities, err);
   int agent = -1;
   if (s.supervised && s.agent_channel >= 0)
     agent = start_domain_agent(*s.supervised, s.agent_channel, report_fd, s.parent, s.signal_mask);
@@ -143,6 +168,7 @@ std::string child_step_name(const ChildFailure& f, const ChildSetup& s) {
     case ChildStep::JoinCgroup: return "join pids cgroup " + s.cgroup_procs;
     case ChildStep::NoNewPrivs: return "prctl(PR_SET_NO_NEW_PRIVS)";
     case ChildStep::LandlockRestrict: return "landlock_restrict_self";
+    case ChildStep::DropCapabilities: return "drop capabilities";
     case ChildStep::ForkAgent: return "fork the domain agent";
     case ChildStep::Setrlimit:
       if (f.index >= 0 && static_cast<std::size_t>(f.index) < s.rlimits.size())

@@ -32,6 +32,7 @@ enum class ChildStep : int {
   JoinCgroup,
   NoNewPrivs,
   LandlockRestrict,
+  DropCapabilities,
   ForkAgent,
   Setrlimit,  // ChildFailure::index names the rlimit
   SeccompLoad,
@@ -77,6 +78,7 @@ struct ChildSetup {
   std::vector<RlimitSetting> rlimits;
   const PreparedLandlock* landlock = nullptr;
   const PreparedSeccomp* seccomp = nullptr;
+  std::uint64_t drop_capabilities = 0;  // capability bits given up before exec (and the agent)
   // Set when the filter notifies: pass its listener to the parent, and fork the domain
   // agent serving `agent_channel`.
   const SupervisedChildSteps* supervised = nullptr;

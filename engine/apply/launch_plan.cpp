@@ -16,6 +16,7 @@ std::optional<ConfineError> prepare_launch(const LaunchRequest& request, Prepare
   out.limits = request.limits;
   out.landlock = request.plan.landlock;
   out.seccomp_rules = request.plan.seccomp.rules.size();
+  out.drop_capabilities = request.plan.drop_capabilities;
   out.timeout_seconds = request.timeout_seconds;
   out.verbose = request.verbose;
   return std::nullopt;

@@ -1,4 +1,6 @@
 // lower(graph, target, fs) → Plan: the steps in order, each in its own file.
+#include <linux/capability.h>
+
 #include "engine/lower/fs_rules.h"
 #include "engine/lower/net_rules.h"
 #include "engine/lower/protections.h"
@@ -60,6 +62,7 @@ LowerResult lower(const PolicyGraph& graph, const LowerTarget& target, FsView& f
   ll.handled_access_net = net.handled_access_net;
   ll.net_rules = net.rules;
   plan.needs_supervisor = net.needs_supervisor;
+  if (net.drop_net_capabilities) plan.drop_capabilities = (1ULL << CAP_NET_ADMIN) | (1ULL << CAP_NET_RAW);
   plan.net_enforcement = net.enforcement;
   plan.seccomp = lower_seccomp(graph, net, result.diagnostics);
 

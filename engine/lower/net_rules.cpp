@@ -147,6 +147,8 @@ class NetLowerer {
     // sendto/sendmsg with MSG_FASTOPEN connect without Landlock's connect hook. Supervised,
     // every send that names an address is checked (and made) by the supervisor instead.
     out_.refuse_fast_open = (out_.handled_access_net & kNetConnectTcp) != 0 && !out_.needs_supervisor;
+    out_.drop_net_capabilities = out_.needs_supervisor || out_.handled_access_net != 0 || out_.deny_inet_sockets ||
+                                 out_.deny_non_tcp_sockets;
   }
 
   std::string mechanism_for(const NetDest& d) const {
@@ -173,6 +175,8 @@ class NetLowerer {
     if (out_.deny_inet_sockets) out_.enforcement.push_back({"no inet sockets", "seccomp"});
     if (out_.stream_or_dgram_only) out_.enforcement.push_back({"no raw or sctp inet sockets", "seccomp"});
     if (out_.refuse_fast_open) out_.enforcement.push_back({"no tcp fast open (it connects past landlock)", "seccomp"});
+    if (out_.drop_net_capabilities)
+      out_.enforcement.push_back({"no net_admin or net_raw capability (routes, nat, marks)", "capabilities"});
     if (out_.needs_supervisor) {
       out_.enforcement.push_back({"no source routing (ip options, routing headers)", "seccomp"});
       out_.enforcement.push_back({"no control message but tos, ttl, pktinfo, hop limit, gso", "supervisor"});

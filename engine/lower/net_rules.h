@@ -29,6 +29,10 @@ struct NetLowering {
   bool stream_or_dgram_only = false;
   // Landlock alone keeps TCP connects: refuse TCP Fast Open sends, which connect past it.
   bool refuse_fast_open = false;
+  // Any network rule at all to keep: the child gives up CAP_NET_ADMIN and CAP_NET_RAW,
+  // with which a root sandbox could add a route or a NAT rule that sends an allowed
+  // connection elsewhere, or mark packets for a routing rule.
+  bool drop_net_capabilities = false;
   std::vector<NetEnforcement> enforcement;
 };
 

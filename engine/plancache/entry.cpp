@@ -8,7 +8,7 @@ namespace sandlock {
 namespace {
 
 // "sandlock plan cache", format 1. A change to the layout below changes the version.
-constexpr std::string_view kMagic{"SLPLAN\x00\x03", 8};
+constexpr std::string_view kMagic{"SLPLAN\x00\x04", 8};
 
 class Writer {
  public:
@@ -129,7 +129,7 @@ bool CachedRun::operator==(const CachedRun& o) const {
          env_overlay == o.env_overlay && a.cwd == b.cwd && a.limits == b.limits &&
          a.timeout_seconds == b.timeout_seconds && a.verbose == b.verbose && same_landlock(a.landlock, b.landlock) &&
          same_program(a.seccomp.program, b.seccomp.program) && a.seccomp.flags == b.seccomp.flags &&
-         a.seccomp_rules == b.seccomp_rules && notes == o.notes;
+         a.seccomp_rules == b.seccomp_rules && a.drop_capabilities == b.drop_capabilities && notes == o.notes;
 }
 
 std::string encode_entry(const CachedRun& e) {
@@ -188,6 +188,7 @@ std::string encode_entry(const CachedRun& e) {
     w.num(insn.k);
   }
   w.num(e.launch.seccomp_rules);
+  w.num(e.launch.drop_capabilities);
   w.str(e.notes);
   return w.take();
 }
@@ -260,6 +261,7 @@ std::optional<CachedRun> decode_entry(std::string_view bytes) {
     insn.k = r.num<decltype(insn.k)>();
   }
   e.launch.seccomp_rules = r.num<std::uint64_t>();
+  e.launch.drop_capabilities = r.num<std::uint64_t>();
   e.notes = r.str();
   if (!r.at_end()) return std::nullopt;
   return e;

@@ -132,6 +132,18 @@ def run(op, args):
             os.kill(pid, signal.SIGSTOP)
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         s.sendto(b"x", args[0])
+    elif op == "so-mark":  # SO_MARK on a socket: needs CAP_NET_ADMIN
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 1)
+        s.close()
+    elif op == "net-capabilities":  # whether CAP_NET_ADMIN and CAP_NET_RAW are permitted (capget)
+        import ctypes, struct
+        libc = ctypes.CDLL(None, use_errno=True)
+        data = ctypes.create_string_buffer(24)
+        if libc.capget(ctypes.c_char_p(struct.pack("II", 0x20080522, 0)), data) != 0:
+            raise OSError(ctypes.get_errno(), op)
+        permitted = struct.unpack("6I", data.raw)[1]
+        return "net_admin=%d net_raw=%d" % ((permitted >> 12) & 1, (permitted >> 13) & 1)
     elif op == "udp-send":
         family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
         s = socket.socket(family, socket.SOCK_DGRAM)

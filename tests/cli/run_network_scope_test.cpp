@@ -48,6 +48,26 @@ TEST_F(RunNet, TcpFastOpenDoesNotConnectPastLandlock) {
   EXPECT_EQ(probe(host, {"tfo", "127.0.0.1", to_other}), "errno 13") << last().err;
 }
 
+// With CAP_NET_ADMIN a root sandbox could add a route or a NAT rule that sends an allowed
+// connection elsewhere (or mark packets for a routing rule): any network rule takes it and
+// CAP_NET_RAW away, also in a run from the plan cache. Controls: unsandboxed, and a profile
+// that allows every destination and bind, the same SO_MARK works.
+TEST_F(RunNet, ANetworkPolicyTakesNetAdminFromARootSandbox) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a non-root sandbox has no capabilities to give up)";
+  const auto none = profile("", "none.yaml");
+  const auto ports = profile("network: {allow: [\"tcp://*:443\"]}\n", "ports.yaml");
+  const auto open = profile("network: {allow: [\"tcp://*\", \"udp://*\", \"icmp://*\"], bind: [\"*\"]}\n", "open.yaml");
+  for (const std::string& p : {none, ports}) {
+    EXPECT_EQ(probe(p, {"so-mark"}), "errno 1") << p << "\n" << last().err;
+    EXPECT_EQ(probe(p, {"so-mark"}, {}, {"SANDLOCK_PLAN_CACHE=require"}), "errno 1") << last().err;
+    EXPECT_EQ(probe(p, {"net-capabilities"}), "net_admin=0 net_raw=0") << last().err;
+  }
+  EXPECT_EQ(probe(open, {"so-mark"}), "ok") << last().err;
+  EXPECT_EQ(probe(open, {"net-capabilities"}), "net_admin=1 net_raw=1") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "so-mark"});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+}
+
 TEST_F(RunNet, BindOnlyOnListedPorts) {
   int free_a, free_b;
   {

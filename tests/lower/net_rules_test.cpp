@@ -45,7 +45,7 @@ TEST(LowerNet, AnyHostWithPortsBecomesOneConnectRulePerPort) {
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{80, kNetConnectTcp}, {81, kNetConnectTcp}, {443, kNetConnectTcp}}));
   EXPECT_FALSE(n.needs_supervisor);
-  ASSERT_EQ(n.enforcement.size(), 5u);
+  ASSERT_EQ(n.enforcement.size(), 6u);
   EXPECT_EQ(n.enforcement[0].rule, "allow tcp://*:443");
   EXPECT_EQ(n.enforcement[0].mechanism, "landlock");
   EXPECT_EQ(n.enforcement[2].rule, "no udp, icmp, raw or sctp inet sockets");
@@ -72,6 +72,22 @@ TEST(LowerNet, FastOpenIsRefusedWhereLandlockAloneKeepsConnects) {
   host.net_allow = {dest(kProtoTcp, {{443, 443}}, "example.org")};
   EXPECT_TRUE(lower_active(host).needs_supervisor);
   EXPECT_FALSE(lower_active(host).refuse_fast_open);
+}
+
+// Any network rule to keep takes CAP_NET_ADMIN and CAP_NET_RAW (routes, NAT, marks); a
+// profile that allows every destination and every bind keeps them.
+TEST(LowerNet, NetworkCapabilitiesGoWhereverANetworkRuleIsKept) {
+  PolicyGraph none;
+  EXPECT_TRUE(lower_active(none).drop_net_capabilities);
+  Diagnostics diags;
+  EXPECT_TRUE(lower_network(none, false, 0, diags).drop_net_capabilities);  // seccomp refuses inet sockets
+  PolicyGraph open;
+  open.net_mode = NetMode::Allow;
+  open.net_allow = {dest(kProtoTcp | kProtoUdp, {}), dest(kProtoIcmp, {})};
+  open.bind = {kEvery};
+  EXPECT_FALSE(lower_active(open).drop_net_capabilities);
+  open.bind.clear();  // no bind allowed: Landlock keeps that
+  EXPECT_TRUE(lower_active(open).drop_net_capabilities);
 }
 
 // explain says whether the families past the network rules are refused, which the default
@@ -161,7 +177,7 @@ TEST(LowerNet, BindAndConnectOnOnePortMergeAndPortZeroIsNeverEmitted) {
   const NetLowering n = lower_active(g);
   EXPECT_EQ(n.handled_access_net, kBoth);
   EXPECT_EQ(ports_of(n), (std::vector<NetTuple>{{1, kNetConnectTcp}, {2, kNetConnectTcp}, {8080, kBoth}}));
-  ASSERT_EQ(n.enforcement.size(), 5u);
+  ASSERT_EQ(n.enforcement.size(), 6u);
   EXPECT_EQ(n.enforcement[1].rule, "bind 8080");
   EXPECT_EQ(n.enforcement[1].mechanism, "landlock");
 }
