@@ -93,6 +93,16 @@ int fork_errno_in_child(bool filtered) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
 }
 
+// A request to send one byte on `sock`.
+AgentRequest one_byte_send(int sock) {
+  AgentRequest r;
+  r.op = AgentOp::Send;
+  r.sock = sock;
+  r.data = "x";
+  r.data_len = 1;
+  return r;
+}
+
 // Fills `fd`'s send buffer (its peer reads nothing): a blocking send on it then waits.
 void fill(int fd) {
   const std::string chunk(4096, 'f');
@@ -202,11 +212,7 @@ TEST_F(DomainAgentTest, TheInterruptSignalEndsABlockedCallWithEintr) {
   std::mutex mu;
   int worker = -1;  // under mu: the pidfd on_worker told, while it is valid
   const auto send_byte = [&] {
-    AgentRequest r;
-    r.op = AgentOp::Send;
-    r.sock = full.get();
-    r.data = "x";
-    r.data_len = 1;
+    AgentRequest r = one_byte_send(full.get());
     r.on_worker = [&](int pidfd) {
       const std::lock_guard lock(mu);
       worker = pidfd;
@@ -313,14 +319,7 @@ TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
     }
   });
   const UniqueFd sock(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  const auto call = [&] {
-    AgentRequest r;
-    r.op = AgentOp::Send;
-    r.sock = sock.get();
-    r.data = "x";
-    r.data_len = 1;
-    return agent->perform(r).error;
-  };
+  const auto call = [&] { return agent->perform(one_byte_send(sock.get())).error; };
   std::vector<std::future<int>> calls;
   calls.push_back(std::async(std::launch::async, call));
   while (starts.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
