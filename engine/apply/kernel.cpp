@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "engine/apply/child_signal.h"
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/apply/pidfd.h"
 #include "engine/kernel/landlock_facts.h"
@@ -27,6 +28,7 @@ bool seccomp_action_available(std::uint32_t action) {
 // restrict_self) leave the caller untouched. Returns the errno the probe reported.
 template <class Probe>
 int errno_in_child(Probe probe) {
+  const DefaultChildSignal reaped_by_us;  // an inherited SIG_IGN would lose the child's status
   const pid_t pid = fork();
   if (pid < 0) return errno;
   if (pid == 0) _exit(probe() & 0xff);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <linux/seccomp.h>
 
+#include "engine/apply/child_signal.h"
 #include "engine/apply/launch_child.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
@@ -55,28 +56,6 @@ class SignalCatcher {
   sigset_t set_{};
   sigset_t old_mask_{};
   UniqueFd fd_;
-};
-
-// SIGCHLD at its default for as long as the launch runs; restores what it was. Ignored
-// (SIG_IGN survives exec, so a parent can hand that to sandlock), the kernel would reap the
-// command by itself and waitpid would fail: the command's exit status would be lost, and
-// sandlock would say 0 for a command that failed or was killed.
-class DefaultChildSignal {
- public:
-  DefaultChildSignal() {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    sigaction(SIGCHLD, &dfl, &old_);
-  }
-  ~DefaultChildSignal() { sigaction(SIGCHLD, &old_, nullptr); }
-  DefaultChildSignal(const DefaultChildSignal&) = delete;
-  DefaultChildSignal& operator=(const DefaultChildSignal&) = delete;
-
-  bool was_ignored() const { return old_.sa_handler == SIG_IGN; }
-
- private:
-  struct sigaction old_ {};
 };
 
 // Progress notes (--verbose) go straight to stderr: the launcher of cached plans keeps
