@@ -88,29 +88,19 @@ bool allows(const PolicyGraph& net, NetProto proto, const Destination& d) {
   return net_allows(net, proto, d.family, d.addr, d.port);
 }
 
-// 0.0.0.0 and :: reach this host: the socket's own bound address, else loopback (IPv4 for
-// an IPv6 socket bound to an IPv4-mapped address). They pass only if all of those do, the
-// unspecified address itself included; never when the source is the message's to choose.
-bool reach_allowed(const PolicyGraph& net, NetProto proto, Destination d, int sock, bool picks_source) {
+// An unspecified address not pinned (pin_unspecified_destination) may reach either loopback:
+// it passes only if both do, and itself.
+bool reach_allowed(const PolicyGraph& net, NetProto proto, Destination d) {
   d = folded(d);
   if (!allows(net, proto, d)) return false;
   if (!is_unspecified(d)) return true;
-  if (picks_source) return false;
   Destination v4 = d, v6 = d;
   v4.family = 4;
   v4.addr = {127, 0, 0, 1};
   v6.family = 6;
   v6.addr = {};
   v6.addr[15] = 1;
-  if (!allows(net, proto, v4) || !allows(net, proto, v6)) return false;
-  if (sock < 0) return true;
-  sockaddr_storage local{};
-  socklen_t len = sizeof local;
-  if (getsockname(sock, reinterpret_cast<sockaddr*>(&local), &len) != 0) return false;
-  Destination bound = local.ss_family == AF_INET ? ipv4_of(local) : local.ss_family == AF_INET6 ? ipv6_of(local) : d;
-  bound = folded(bound);
-  bound.port = d.port;
-  return is_unspecified(bound) || allows(net, proto, bound);
+  return allows(net, proto, v4) && allows(net, proto, v6);
 }
 
 bool bind_port_allowed(const std::vector<PortRange>& ranges, std::uint16_t port) {
@@ -143,8 +133,23 @@ std::optional<DestinationPolicy> resolve_destinations(const PolicyGraph& graph, 
   return p;
 }
 
+void pin_unspecified_destination(sockaddr_storage& addr, std::size_t len) {
+  if (addr.ss_family == AF_INET6 && len >= kMinSockaddrIn6) {
+    auto& a = reinterpret_cast<sockaddr_in6&>(addr).sin6_addr;
+    static constexpr std::uint8_t kMappedAny[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
+    if (IN6_IS_ADDR_UNSPECIFIED(&a)) a = in6addr_loopback;
+    else if (std::memcmp(&a, kMappedAny, 16) == 0) {
+      a.s6_addr[12] = 127;
+      a.s6_addr[15] = 1;
+    }
+  } else if ((addr.ss_family == AF_INET || addr.ss_family == AF_UNSPEC) && len >= sizeof(sockaddr_in)) {
+    auto& a = reinterpret_cast<sockaddr_in&>(addr).sin_addr;
+    if (a.s_addr == htonl(INADDR_ANY)) a.s_addr = htonl(INADDR_LOOPBACK);
+  }
+}
+
 int destination_errno(const DestinationPolicy& policy, NetProto proto, int socket_family, AddressUse use,
-                      const sockaddr_storage& addr, std::size_t len, int sock, bool picks_source) {
+                      const sockaddr_storage& addr, std::size_t len) {
   if (len < sizeof(sa_family_t)) return EINVAL;
   Destination d;
   switch (addr.ss_family) {
@@ -168,7 +173,7 @@ int destination_errno(const DestinationPolicy& policy, NetProto proto, int socke
   }
   // The bind list is about TCP, as Landlock's bind_tcp is.
   if (use == AddressUse::Bind) return proto != kProtoTcp || bind_port_allowed(policy.net.bind, d.port) ? 0 : EACCES;
-  return reach_allowed(policy.net, proto, d, sock, picks_source) ? 0 : EACCES;
+  return reach_allowed(policy.net, proto, d) ? 0 : EACCES;
 }
 
 }  // namespace sandlock

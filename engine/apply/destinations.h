@@ -28,12 +28,17 @@ enum class AddressUse { Connect, Send, Bind };
 // The errno to answer for a call on an inet socket (`socket_family` AF_INET/AF_INET6) that
 // passes `len` bytes of sockaddr, read the way the kernel will read them; 0 when allowed.
 // Denied destinations are EACCES; malformed addresses get the kernel's own errno.
-// An unspecified destination (0.0.0.0, ::) goes to the socket's own address if it is bound
-// to one, else to loopback (127.0.0.1 or ::1, by the socket's binding): it passes only if
-// every one of those does. `sock` is the socket (its bound address is read then; -1: none);
-// `picks_source`: the message carries control data, which may choose the source address
-// (IP_PKTINFO) and so where an unspecified destination goes: then it is refused.
+// An unspecified destination (0.0.0.0, ::) that was not pinned passes only if both
+// loopback addresses do.
 int destination_errno(const DestinationPolicy& policy, NetProto proto, int socket_family, AddressUse use,
-                      const sockaddr_storage& addr, std::size_t len, int sock = -1, bool picks_source = false);
+                      const sockaddr_storage& addr, std::size_t len);
+
+// An unspecified destination (0.0.0.0, ::, ::ffff:0.0.0.0) means "this host": the kernel
+// sends it to the socket's own address, its device's (SO_BINDTODEVICE, IP_UNICAST_IF), or
+// loopback, all state another thread can change between a check and the call. The
+// supervisor pins it to loopback of its own family (127.0.0.1, ::1, ::ffff:127.0.0.1)
+// before checking and using it, so it goes where it was checked. Not for binds, where the
+// unspecified address means "every local address". Other addresses are left as they are.
+void pin_unspecified_destination(sockaddr_storage& addr, std::size_t len);
 
 }  // namespace sandlock

@@ -452,7 +452,9 @@ DomainAgent::Worker DomainAgent::take_worker() {
       }
       --workers_;
       next_start_ = std::chrono::steady_clock::now() + kStartRetry;
-      if (workers_ == 0) freed_.notify_all();  // those waiting for one: there is none
+      // Those waiting: with none at all, the first agent makes their calls; below the bound
+      // again, they wait for the retry time rather than for a worker to be freed.
+      freed_.notify_all();
       continue;
     }
     if (workers_ == 0) return {};  // none at all, and none to be started now

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <seccomp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 
@@ -178,8 +179,16 @@ bool privileged_port(unsigned port) {
 // which stays zeroed).
 unsigned port_of(const sockaddr_storage& a) { return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port); }
 
+// CapEff counts in the caller's user namespace; the kernel asks for the capability in the
+// socket's network namespace's owner, which a caller in a user namespace of its own (with
+// @namespaces re-allowed) need not have: then it is refused, as the safe answer.
 bool can_bind_privileged(pid_t tid) {
   constexpr unsigned kCapNetBindService = 10;
+  struct stat ours {}, theirs {};
+  const std::string user_ns = "/proc/" + std::to_string(tid) + "/ns/user";
+  if (stat("/proc/self/ns/user", &ours) != 0 || stat(user_ns.c_str(), &theirs) != 0 || ours.st_ino != theirs.st_ino ||
+      ours.st_dev != theirs.st_dev)
+    return false;
   const auto status = read_task_status(tid);
   return status && (status_field(*status, "CapEff", 16) >> kCapNetBindService & 1);
 }
@@ -283,8 +292,8 @@ class CallHandler {
     return addr_len_ && !read_child(call_.pid, ptr, &addr_, addr_len_) ? EFAULT : 0;
   }
 
-  int check(AddressUse use, const sockaddr_storage& addr, std::size_t len, bool picks_source = false) const {
-    return destination_errno(ctx_.policy, proto_, family_, use, addr, len, sock_.get(), picks_source);
+  int check(AddressUse use, const sockaddr_storage& addr, std::size_t len) const {
+    return destination_errno(ctx_.policy, proto_, family_, use, addr, len);
   }
 
   CallAnswer address_call(AgentOp op) {
@@ -296,6 +305,7 @@ class CallHandler {
       const AgentResult a = by_agent(r, &addr_, addr_len_);
       return answer_of(a.val, a.error);
     }
+    if (op == AgentOp::Connect) pin_unspecified_destination(addr_, addr_len_);
     if (const int err = check(op == AgentOp::Bind ? AddressUse::Bind : AddressUse::Connect, addr_, addr_len_))
       return fail(err);
     if (op == AgentOp::Bind && privileged_port(port_of(addr_))) {
@@ -353,8 +363,10 @@ class CallHandler {
   // by the domain agent (descriptors and all) for the others. 0 or the errno.
   int transmit(CopiedMessage& m, int flags, ssize_t& sent) {
     if (inet()) {
-      if (m.name_len)
-        if (const int err = check(AddressUse::Send, m.name, m.name_len, !m.control.empty())) return err;
+      if (m.name_len) {
+        pin_unspecified_destination(m.name, m.name_len);
+        if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
+      }
       if (const int err = check_inet_control(m.control)) return err;
       iovec iov{};
       const msghdr h = m.header(iov);

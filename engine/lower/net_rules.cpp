@@ -179,7 +179,8 @@ class NetLowerer {
       out_.enforcement.push_back({"no net_admin or net_raw capability (routes, nat, marks)", "capabilities"});
     if (out_.needs_supervisor) {
       out_.enforcement.push_back({"no source routing (ip options, routing headers)", "seccomp"});
-      out_.enforcement.push_back({"no control message but tos, ttl, pktinfo, hop limit, gso", "supervisor"});
+      out_.enforcement.push_back(
+          {"no control message but tos, ttl, pktinfo, hop limit, tclass, dontfrag, gso, timestamps", "supervisor"});
     }
     out_.enforcement.push_back({"no smc, rds, vsock or other socket families",
                                 refuses_other_socket_families(g_) ? "seccomp" : "none (syscalls.allow: @other-sockets)"});

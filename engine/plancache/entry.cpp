@@ -7,7 +7,7 @@
 namespace sandlock {
 namespace {
 
-// "sandlock plan cache", format 1. A change to the layout below changes the version.
+// "sandlock plan cache", format 4 (the last byte). A change to the layout below changes it.
 constexpr std::string_view kMagic{"SLPLAN\x00\x04", 8};
 
 class Writer {

@@ -75,17 +75,24 @@ TEST(Destinations, UnspecifiedAddressPassesOnlyWhenWhereItGoesDoes) {
   g.net_allow.push_back(dest(kProtoTcp, cidr(AF_INET6, "::1", 128), {{80, 80}}));
   const DestinationPolicy both = policy_for(g);
   EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16), 0);
-  // A socket bound to an address of its own: 0.0.0.0 goes there, which must pass too.
-  const UniqueFd bound(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  const sockaddr_storage own = v4("127.0.0.2", 0);
-  ASSERT_EQ(bind(bound.get(), reinterpret_cast<const sockaddr*>(&own), sizeof(sockaddr_in)), 0);
-  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16, bound.get()), EACCES);
-  const UniqueFd unbound(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Connect, v4("0.0.0.0", 80), 16, unbound.get()), 0);
-  // Control data may choose the source (IP_PKTINFO), and with it where 0.0.0.0 goes.
-  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Send, v4("0.0.0.0", 80), 16, unbound.get(), true),
-            EACCES);
-  EXPECT_EQ(destination_errno(both, kProtoTcp, AF_INET, AddressUse::Send, v4("127.0.0.1", 80), 16, unbound.get(), true), 0);
+  // Pinned, an unspecified destination is its family's loopback, and only that is checked.
+  sockaddr_storage any4 = v4("0.0.0.0", 80), any6 = v6("::", 80), mapped = v6("::ffff:0.0.0.0", 80);
+  pin_unspecified_destination(any4, sizeof(sockaddr_in));
+  pin_unspecified_destination(any6, sizeof(sockaddr_in6));
+  pin_unspecified_destination(mapped, sizeof(sockaddr_in6));
+  const auto same = [](const sockaddr_storage& a, const sockaddr_storage& b, std::size_t len) {
+    return std::memcmp(&a, &b, len) == 0;
+  };
+  EXPECT_TRUE(same(any4, v4("127.0.0.1", 80), sizeof(sockaddr_in)));
+  EXPECT_TRUE(same(any6, v6("::1", 80), sizeof(sockaddr_in6)));
+  EXPECT_TRUE(same(mapped, v6("::ffff:127.0.0.1", 80), sizeof(sockaddr_in6)));
+  sockaddr_storage other = v4("10.0.0.1", 80);
+  pin_unspecified_destination(other, sizeof(sockaddr_in));
+  EXPECT_TRUE(same(other, v4("10.0.0.1", 80), sizeof(sockaddr_in)));
+  PolicyGraph v4_only;
+  v4_only.net_mode = NetMode::Allow;
+  v4_only.net_allow = {dest(kProtoTcp, cidr(AF_INET, "127.0.0.1", 32), {{80, 80}})};
+  EXPECT_EQ(destination_errno(policy_for(v4_only), kProtoTcp, AF_INET, AddressUse::Connect, any4, 16), 0);
   // A deny list naming loopback also covers 0.0.0.0, which reaches it.
   PolicyGraph d;
   d.net_mode = NetMode::DenyList;

@@ -93,6 +93,11 @@ def run(op, args):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.bind(("127.0.0.1", int(args[0])))
         s.close()
+    elif op == "udp-any":  # a UDP socket connects to 0.0.0.0:PORT (the kernel: this host) and sends
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("0.0.0.0", int(args[0])))
+        s.send(b"sandlock")
+        s.close()
     elif op == "udp-v6-any":  # an IPv6 socket bound to ::ffff:0.0.0.0 connects to [::] (the kernel: 127.0.0.1)
         s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         s.bind(("::ffff:0.0.0.0", 0))

@@ -557,19 +557,26 @@ TEST_F(RunSupervised, APrivilegedBindNeedsTheCallersCapability) {
   EXPECT_EQ(unsandboxed.out, "errno 13\n") << unsandboxed.err;
 }
 
-// [::] on an IPv6 socket bound to an IPv4-mapped address goes to 127.0.0.1: a deny list
-// naming loopback keeps it out (it was checked as ::1 and went through). Controls: the same
-// datagram arrives unsandboxed, and under a deny list that does not name loopback.
-TEST_F(RunSupervised, AnUnspecifiedDestinationIsCheckedWhereTheKernelSendsIt) {
+// An unspecified destination means "this host": the kernel picks the socket's own address,
+// its device's or loopback, from state another thread can change. The supervisor pins it to
+// its family's loopback and checks that. A deny list naming loopback keeps 0.0.0.0 out, and
+// [::] from an IPv6 socket bound to an IPv4-mapped address (which the kernel sends to
+// 127.0.0.1) never reaches 127.0.0.1: pinned to ::1, that socket cannot send there (before,
+// it was checked as ::1 and went to 127.0.0.1). Controls: unsandboxed both arrive, and
+// under a deny list that does not name loopback 0.0.0.0 does.
+TEST_F(RunSupervised, AnUnspecifiedDestinationIsPinnedToLoopback) {
   Peer udp("127.0.0.1", SOCK_DGRAM, 0);
   const auto loopback = deny(quoted("127.0.0.0/8"), "loopback.yaml");
   const auto other = deny(quoted("10.0.0.0/8"), "other.yaml");
-  EXPECT_EQ(probe(loopback, {"udp-v6-any", udp.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(probe(loopback, {"udp-any", udp.port_text()}), "errno 13") << last().err;
+  EXPECT_NE(probe(loopback, {"udp-v6-any", udp.port_text()}), "ok") << last().err;
   EXPECT_EQ(udp.arrived(), 0);
-  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-v6-any", udp.port_text()});
-  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
-  EXPECT_EQ(udp.arrived(), 1);
-  EXPECT_EQ(probe(other, {"udp-v6-any", udp.port_text()}), "ok") << last().err;
+  for (const char* op : {"udp-any", "udp-v6-any"}) {
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, op, udp.port_text()});
+    EXPECT_EQ(unsandboxed.out, "ok\n") << op << " " << unsandboxed.err;
+  }
+  EXPECT_EQ(udp.arrived(), 2);
+  EXPECT_EQ(probe(other, {"udp-any", udp.port_text()}), "ok") << last().err;
   EXPECT_EQ(udp.arrived(), 1);
 }
 
