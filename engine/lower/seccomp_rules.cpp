@@ -67,9 +67,10 @@ std::vector<SeccompRule> drop_covered(std::vector<SeccompRule> rules) {
 // (With every destination allowed, what is left to seccomp is not the network policy's:
 // raw sockets and other families, which the group's own description warns of.)
 void check_io_uring(const PolicyGraph& graph, const NetLowering& net, Diagnostics& diagnostics) {
-  constexpr std::array<std::string_view, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uring_register"};
+  const SyscallGroup* io_uring = syscall_group_by_name("@io-uring");
+  if (!io_uring) return;
   const auto from = std::find_if(graph.syscall_allow.begin(), graph.syscall_allow.end(), [&](const auto& entry) {
-    return std::find(kIoUring.begin(), kIoUring.end(), entry.first) != kIoUring.end();
+    return std::find(io_uring->syscalls.begin(), io_uring->syscalls.end(), entry.first) != io_uring->syscalls.end();
   });
   if (from == graph.syscall_allow.end()) return;
   std::string kept;

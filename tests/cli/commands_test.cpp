@@ -132,11 +132,7 @@ TEST(CheckCommand, ReportsThisKernel) {
 TEST(CheckCommand, ReportsTheSameWhenStartedWithSigchldIgnored) {
   if (access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "SKIP: /usr/bin/python3 is not installed";
   const auto plain = run_sandlock({"check", "--json"});
-  const auto ignoring = run_process({"/usr/bin/python3", "-c",
-                                     "import os, signal, sys\n"
-                                     "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
-                                     "os.execv(sys.argv[1], sys.argv[1:])\n",
-                                     sandlock_binary(), "check", "--json"});
+  const auto ignoring = run_with_sigchld_ignored({sandlock_binary(), "check", "--json"});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_EQ(ignoring.exit_code, 0) << ignoring.err;
   EXPECT_EQ(ignoring.out, plain.out);

@@ -155,13 +155,9 @@ TEST_F(RunLifecycle, ExitCodesAndSignalsPropagate) {
 // would without sandlock; the control run, with it at its default, gets the default.
 TEST_F(RunLifecycle, ExitCodesPropagateWhenStartedWithSigchldIgnored) {
   const auto ignoring = [&](const std::string& profile_path, const std::vector<std::string>& command) {
-    std::vector<std::string> argv{kPython, "-c",
-                                  "import os, signal, sys\n"
-                                  "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
-                                  "os.execv(sys.argv[1], sys.argv[1:])\n",
-                                  sandlock_binary(), "run", "--profile", profile_path, "--"};
+    std::vector<std::string> argv{sandlock_binary(), "run", "--profile", profile_path, "--"};
     argv.insert(argv.end(), command.begin(), command.end());
-    return run_process(argv, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+    return run_with_sigchld_ignored(argv, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
   };
   const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n");
   EXPECT_EQ(ignoring(shell, {"/bin/sh", "-c", "exit 7"}).exit_code, 7);

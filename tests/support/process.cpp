@@ -79,6 +79,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   return result;
 }
 
+ProcessResult run_with_sigchld_ignored(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+  std::vector<std::string> wrapped{"/usr/bin/python3", "-c",
+                                   "import os, signal, sys\n"
+                                   "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+                                   "os.execv(sys.argv[1], sys.argv[1:])\n"};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  return run_process(wrapped, extra_env);
+}
+
 ProcessResult run_sandlock(const std::vector<std::string>& args, const std::vector<std::string>& extra_env) {
   std::vector<std::string> argv{sandlock_binary()};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -16,6 +16,11 @@ struct ProcessResult {
 // replaces an inherited variable of the same name).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
 
+// Runs argv as run_process does, but started with SIGCHLD ignored (as a parent that ignores
+// it would start it: SIG_IGN survives exec). Needs /usr/bin/python3, which sets it and execs.
+ProcessResult run_with_sigchld_ignored(const std::vector<std::string>& argv,
+                                       const std::vector<std::string>& extra_env = {});
+
 // Runs the built `sandlock` with `args`.
 ProcessResult run_sandlock(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
 
