@@ -218,6 +218,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
     // Host names are resolved at every start, so such a plan is never cached.
     err << setup->notes << std::flush;
     std::string launch_error;
+    setup->request.kill_every_child = true;  // this process exists for the run: its children are the sandbox's
     const int status = launch(setup->request, launch_error);
     if (!launch_error.empty()) err << "sandlock: " << launch_error << "\n" << std::flush;
     return status;

@@ -17,6 +17,7 @@
 
 #include "engine/apply/child_signal.h"
 #include "engine/apply/launch_child.h"
+#include "engine/apply/leftover_children.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
@@ -136,8 +137,9 @@ std::optional<int> wait_status(pid_t pid) {
 }
 
 // Kills what is left of the sandbox and reaps it: the process group, plus (via the
-// cgroup) members that left the group. Orphans are ours to reap as the subreaper.
-void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup) {
+// cgroup) members that left the group, plus, when every child of ours is the sandbox's,
+// whatever else it left us: orphans are ours to reap as the subreaper.
+void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup, bool every_child) {
   kill(-pgid, SIGKILL);
   if (cgroup) cgroup->kill_all();
   int status = 0;
@@ -145,6 +147,7 @@ void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup) 
   }
   if (cgroup)
     for (const pid_t pid : cgroup->members()) waitpid(pid, &status, 0);
+  if (every_child) kill_leftover_children();
 }
 
 int exit_code_from(int status) {
@@ -193,7 +196,7 @@ int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadl
   if (!exited) kill(-child, SIGKILL);
   const std::optional<int> status = wait_status(child);
   const int wait_errno = errno;
-  kill_and_reap_sandbox(child, cgroup);
+  kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
   if (!exited) {
     error_out = "timed out after " + seconds_text(*request.timeout_seconds) + " s; the sandbox was killed";
     return kExitTimeout;
@@ -293,12 +296,12 @@ int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
     std::string why;
     handoff = request.supervision->start(report_read.get(), child, std::move(agent_parent), failure, why);
     if (handoff == Handoff::Broken) {
-      kill_and_reap_sandbox(child, cgroup);
+      kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
       return fail("network supervisor: " + why);
     }
   }
   if (handoff == Handoff::ChildFailed || read_failure(report_read.get(), failure)) {
-    kill_and_reap_sandbox(child, cgroup);
+    kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
     return exit_code_from(failure, setup, request.argv[0], error_out);
   }
   return supervise(child, signals, deadline, cgroup, request, error_out);

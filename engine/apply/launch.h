@@ -41,6 +41,7 @@ struct LaunchRequest {
   std::shared_ptr<const DestinationPolicy> destinations;
   std::optional<double> timeout_seconds;
   bool verbose = false;  // progress notes on stderr
+  bool kill_every_child = false;  // PreparedLaunch::kill_every_child
 };
 
 // The network supervisor, as the launcher drives it (listener_handoff.h implements it).
@@ -65,6 +66,10 @@ struct PreparedLaunch {
   Supervision* supervision = nullptr;  // required when the seccomp program notifies
   std::optional<double> timeout_seconds;
   bool verbose = false;
+  // The caller has no children of its own (the sandlock process): every child it has when
+  // the command ends is the sandbox's and is killed, those that left the command's process
+  // group (setsid) too. Not stored in the plan cache: each run says it.
+  bool kill_every_child = false;
 };
 
 // Runs the command confined by request.plan and returns its exit status: the command's

@@ -19,6 +19,7 @@ std::optional<ConfineError> prepare_launch(const LaunchRequest& request, Prepare
   out.drop_capabilities = request.plan.drop_capabilities;
   out.timeout_seconds = request.timeout_seconds;
   out.verbose = request.verbose;
+  out.kill_every_child = request.kill_every_child;
   return std::nullopt;
 }
 

@@ -30,6 +30,7 @@ int run_entry(CachedRun entry, const std::vector<std::string>& command,
   PreparedLaunch& launch = entry.launch;
   if (!command.empty()) launch.argv = command;
   launch.env = build_environment(entry.clean_env, host, entry.env_overlay);
+  launch.kill_every_child = true;  // this process exists for the run: its children are the sandbox's
   write_stderr(entry.notes);
   std::string error;
   const int status = launch_prepared(launch, error);

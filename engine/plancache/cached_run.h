@@ -19,7 +19,8 @@ struct RunArgs {
 RunArgs split_run_args(const std::vector<std::string>& args);
 
 // Prints the entry's notes, then launches its plan with `command` (or the entry's own when
-// empty) in an environment built from `host`. Returns the run's exit status.
+// empty) in an environment built from `host`. Returns the run's exit status. For the
+// sandlock process only: every child it has when the command ends is killed.
 int run_entry(CachedRun entry, const std::vector<std::string>& command,
               const std::map<std::string, std::string>& host);
 

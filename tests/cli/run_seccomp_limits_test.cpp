@@ -184,6 +184,48 @@ TEST_F(RunLifecycle, TimeoutKillsTheWholeTree) {
   EXPECT_NE(kill(grandchild, 0), 0) << "grandchild " << grandchild << " survived the timeout";
 }
 
+// A process that left the command's process group (setsid, as a daemon does) is still the
+// sandbox's: it dies when the command ends or times out, on every launch path (the engine,
+// the plan cache's launcher, the supervised launch). The control: the same command outside
+// sandlock leaves it running.
+TEST_F(RunLifecycle, ProcessesThatLeftTheGroupDieWithTheCommand) {
+  const std::string pidfile = dir_.path() + "/daemon.pid";
+  const std::string grants = "filesystem: {write: [" + dir_.path() + "], exec: [/usr/bin]}\n";
+  const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n" + grants);
+  // No `processes` limit: its cgroup would kill the daemon with or without the rest.
+  const auto supervised = dir_.write("supervised.yaml", "version: 1\nextends: [base/shell]\n" + grants +
+                                                            "network: {allow: [\"tcp://127.0.0.1:1\"]}\n");
+  // The shell waits until the daemon has left its group (else killing the group would do).
+  const std::vector<std::string> detach{
+      "/bin/sh", "-c",
+      "setsid /bin/sh -c 'echo $$ > " + pidfile + "; exec sleep 30' >/dev/null 2>&1 & "
+      "while [ ! -s " + pidfile + " ]; do sleep 0.01; done"};
+  const auto daemon_pid = [&] {
+    const int pid = std::stoi(read_file(pidfile));
+    unlink(pidfile.c_str());
+    return pid;
+  };
+  const auto alive = [](int pid) { return kill(pid, 0) == 0; };
+
+  const ProcessResult outside = run_process(detach);
+  ASSERT_EQ(outside.exit_code, 0) << outside.err;
+  const int control = daemon_pid();
+  EXPECT_TRUE(alive(control)) << "the control's daemon did not survive its shell: the test cannot fail";
+  kill(control, SIGKILL);
+
+  for (const auto& [what, profile_path] : {std::pair{"first run", shell}, std::pair{"cached run", shell},
+                                            std::pair{"supervised run", supervised}}) {
+    const ProcessResult r = run(profile_path, detach);
+    EXPECT_EQ(r.exit_code, 0) << what << ": " << r.err;
+    const int pid = daemon_pid();
+    EXPECT_FALSE(alive(pid)) << what << ": the daemon " << pid << " outlived the sandbox";
+    kill(pid, SIGKILL);
+  }
+  const ProcessResult timed_out = run(shell, {"/bin/sh", "-c", detach[2] + "; sleep 30"}, {"--timeout", "1"});
+  EXPECT_EQ(timed_out.exit_code, 124) << timed_out.err;
+  EXPECT_FALSE(alive(daemon_pid())) << "the daemon outlived the timeout";
+}
+
 TEST_F(RunLifecycle, NoCommandIsAnError) {
   const auto p = dir_.write("noprog.yaml", "version: 1\nextends: [base/minimal]\n");
   auto r = run_sandlock({"run", "--profile", p});
