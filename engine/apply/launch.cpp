@@ -137,9 +137,11 @@ std::optional<int> wait_status(pid_t pid) {
 }
 
 // Kills what is left of the sandbox and reaps it: the process group, plus (via the
-// cgroup) members that left the group, plus, when every child of ours is the sandbox's,
-// whatever else it left us: orphans are ours to reap as the subreaper.
-void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup, bool every_child) {
+// cgroup) members that left the group, plus, when every child of ours but those `spared`
+// (the ones we had before it) is the sandbox's, whatever else it left us: orphans are ours
+// as the subreaper.
+void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup,
+                           const std::optional<std::vector<pid_t>>& spared) {
   kill(-pgid, SIGKILL);
   if (cgroup) cgroup->kill_all();
   int status = 0;
@@ -147,7 +149,7 @@ void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup, 
   }
   if (cgroup)
     for (const pid_t pid : cgroup->members()) waitpid(pid, &status, 0);
-  if (every_child) kill_leftover_children();
+  if (spared) kill_leftover_children(*spared);
 }
 
 int exit_code_from(int status) {
@@ -190,13 +192,14 @@ std::string seconds_text(double seconds) {
 // After a successful exec: waits (forwarding signals, enforcing the deadline), then
 // kills and reaps whatever is left of the sandbox.
 int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadline,
-              const std::optional<PidsCgroup>& cgroup, const PreparedLaunch& request, std::string& error_out) {
+              const std::optional<PidsCgroup>& cgroup, const std::optional<std::vector<pid_t>>& spared,
+              const PreparedLaunch& request, std::string& error_out) {
   const UniqueFd pidfd(sys::pidfd_open(child, 0));
   const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
   if (!exited) kill(-child, SIGKILL);
   const std::optional<int> status = wait_status(child);
   const int wait_errno = errno;
-  kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
+  kill_and_reap_sandbox(child, cgroup, spared);
   if (!exited) {
     error_out = "timed out after " + seconds_text(*request.timeout_seconds) + " s; the sandbox was killed";
     return kExitTimeout;
@@ -278,6 +281,9 @@ int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
                             ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(*request.timeout_seconds))
                             : Clock::time_point::max();
+  // Children we had before the sandbox (jobs of a shell that exec'd sandlock) are not its.
+  std::optional<std::vector<pid_t>> spared;
+  if (request.kill_every_child) spared = own_children();
   const pid_t child = spawn_child(setup, report_write.get());
   if (child < 0) return fail(errno_message("starting the child"));
   // A forked child may not have got there yet: also here, so kill(-child) cannot race its
@@ -296,15 +302,15 @@ int launch_prepared(const PreparedLaunch& request, std::string& error_out) {
     std::string why;
     handoff = request.supervision->start(report_read.get(), child, std::move(agent_parent), failure, why);
     if (handoff == Handoff::Broken) {
-      kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
+      kill_and_reap_sandbox(child, cgroup, spared);
       return fail("network supervisor: " + why);
     }
   }
   if (handoff == Handoff::ChildFailed || read_failure(report_read.get(), failure)) {
-    kill_and_reap_sandbox(child, cgroup, request.kill_every_child);
+    kill_and_reap_sandbox(child, cgroup, spared);
     return exit_code_from(failure, setup, request.argv[0], error_out);
   }
-  return supervise(child, signals, deadline, cgroup, request, error_out);
+  return supervise(child, signals, deadline, cgroup, spared, request, error_out);
 }
 
 }  // namespace sandlock

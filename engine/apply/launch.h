@@ -66,9 +66,10 @@ struct PreparedLaunch {
   Supervision* supervision = nullptr;  // required when the seccomp program notifies
   std::optional<double> timeout_seconds;
   bool verbose = false;
-  // The caller has no children of its own (the sandlock process): every child it has when
-  // the command ends is the sandbox's and is killed, those that left the command's process
-  // group (setsid) too. Not stored in the plan cache: each run says it.
+  // The caller makes no children of its own while the sandbox runs (the sandlock process):
+  // every child it has when the command ends, but those it had before, is the sandbox's and
+  // is killed, those that left the command's process group (setsid) too. Not stored in the
+  // plan cache: each run says it.
   bool kill_every_child = false;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <string>
@@ -38,6 +39,7 @@ bool has_children() {
 
 std::vector<pid_t> own_children() {
   std::vector<pid_t> out;
+  if (!has_children()) return out;
   DIR* proc = opendir("/proc");
   if (!proc) return out;
   const pid_t self = getpid();
@@ -53,16 +55,11 @@ std::vector<pid_t> own_children() {
   return out;
 }
 
-void kill_leftover_children() {
-  // The usual end has none left: one waitid, no /proc scan.
-  while (has_children()) {
-    const std::vector<pid_t> children = own_children();
-    if (children.empty()) {
-      // Children /proc does not show (another PID namespace's /proc): reap the dead ones and stop.
-      while (waitpid(-1, nullptr, WNOHANG) > 0) {
-      }
-      return;
-    }
+void kill_leftover_children(const std::vector<pid_t>& spared) {
+  for (;;) {
+    std::vector<pid_t> children = own_children();
+    std::erase_if(children, [&](pid_t pid) { return std::find(spared.begin(), spared.end(), pid) != spared.end(); });
+    if (children.empty()) return;  // the usual end: one waitid, no /proc scan
     for (const pid_t pid : children) kill(pid, SIGKILL);
     for (const pid_t pid : children)
       while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {

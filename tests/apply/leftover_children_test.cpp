@@ -52,7 +52,7 @@ TEST(LeftoverChildren, ListsOwnChildrenWhateverTheirNames) {
                                        contains(children, zombie)
                                    ? 0
                                    : 1;
-              kill_leftover_children();
+              kill_leftover_children({});
               return code;
             }),
             0);
@@ -82,13 +82,30 @@ TEST(LeftoverChildren, KillsChildrenAndWhatTheyLeave) {
                 for (int i = 0; i < 3; ++i)
                   if (read(ready[0], &c, 1) != 1) return 3;
                 if (own_children().empty()) return 4;
-                kill_leftover_children();
+                kill_leftover_children({});
                 siginfo_t info{};
                 return waitid(P_ALL, 0, &info, WEXITED | WNOHANG) != 0 && errno == ECHILD ? 0 : 5;
               }),
               0)
         << (parent_stays ? "parent alive" : "orphaned");
   }
+}
+
+// A child the caller had before is spared, and not reaped; one made after dies.
+TEST(LeftoverChildren, SparesTheChildrenNamed) {
+  EXPECT_EQ(in_subreaper([] {
+              const pid_t before = sleeping_child("before");
+              const pid_t after = sleeping_child("after");
+              kill_leftover_children({before});
+              siginfo_t info{};
+              const bool after_reaped = waitid(P_PID, static_cast<id_t>(after), &info, WEXITED | WNOHANG) != 0;
+              const bool before_alive = kill(before, 0) == 0 &&
+                                        waitid(P_PID, static_cast<id_t>(before), &info, WEXITED | WNOHANG) == 0 &&
+                                        info.si_pid == 0;
+              kill(before, SIGKILL);
+              return after_reaped && before_alive ? 0 : 1;
+            }),
+            0);
 }
 
 }  // namespace

@@ -226,6 +226,22 @@ TEST_F(RunLifecycle, ProcessesThatLeftTheGroupDieWithTheCommand) {
   EXPECT_FALSE(alive(daemon_pid())) << "the daemon outlived the timeout";
 }
 
+// The children sandlock had before the command are not the sandbox's: the jobs of a shell
+// that exec'd sandlock outlive the run.
+TEST_F(RunLifecycle, ChildrenSandlockInheritedAreNotKilled) {
+  const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n");
+  const std::string pidfile = dir_.path() + "/job.pid";
+  const ProcessResult r = run_process(
+      {"/bin/sh", "-c",
+       "sleep 30 >/dev/null 2>&1 & echo $! > " + pidfile + "; exec \"$0\" run --profile " + shell + " -- /bin/true",
+       sandlock_binary()},
+      {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const int job = std::stoi(read_file(pidfile));
+  EXPECT_EQ(kill(job, 0), 0) << "the shell's job " << job << " was killed with the sandbox";
+  kill(job, SIGKILL);
+}
+
 TEST_F(RunLifecycle, NoCommandIsAnError) {
   const auto p = dir_.write("noprog.yaml", "version: 1\nextends: [base/minimal]\n");
   auto r = run_sandlock({"run", "--profile", p});
