@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -36,10 +37,19 @@ PreparedSeccomp program_of(const SeccompFilter& filter, bool ok) {
 
 }  // namespace
 
+// The calls a worker makes to take on its callers' credentials (credentials.cpp).
+constexpr const char* kCredentialCalls[] = {"setgroups", "setresgid", "setfsgid", "setresuid", "setfsuid", "capset"};
+
 PreparedSeccomp agent_worker_filter() {
   const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
-  return program_of(filter, filter && seccomp_rule_add(static_cast<scmp_filter_ctx>(filter.get()),
-                                                       SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) == 0);
+  auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
+  bool ok = ctx && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prctl), 0) == 0;
+  for (const char* name : kCredentialCalls) {
+    const int nr = seccomp_syscall_resolve_name(name);
+    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) == 0;
+  }
+  return program_of(filter, ok);
 }
 
 namespace {
@@ -50,9 +60,9 @@ constexpr std::size_t kMaxControl = kMaxMessageControl;
 constexpr std::size_t kMaxData = kMaxMessageData;
 constexpr int kChannelBuffer = 1 << 20;  // one request is one packet: room for the largest
 
-// One packet: this header, then the control data (first, so it stays aligned for cmsghdr),
-// the name and the payload. The packet's own SCM_RIGHTS carry the socket, the working
-// directory (if has_cwd) and the rights.
+// One packet: this header, the caller's credentials, then the control data (next, so it
+// stays aligned for cmsghdr), the name and the payload. The packet's own SCM_RIGHTS carry the
+// socket, the working directory (if has_cwd) and the rights.
 struct WireHeader {
   std::uint32_t op;
   std::int32_t flags;
@@ -64,13 +74,15 @@ struct WireHeader {
   std::uint32_t reserved;  // keeps the size a multiple of 8
 };
 static_assert(sizeof(WireHeader) % alignof(cmsghdr) == 0);
+static_assert(sizeof(Credentials) % alignof(cmsghdr) == 0);
+constexpr std::size_t kPrefix = sizeof(WireHeader) + sizeof(Credentials);
 
 struct WireAnswer {
   std::int64_t val;
   std::int32_t error;
 };
 
-constexpr std::size_t kMaxPacket = sizeof(WireHeader) + kMaxName + kMaxControl + kMaxData;
+constexpr std::size_t kMaxPacket = kPrefix + kMaxName + kMaxControl + kMaxData;
 constexpr std::size_t kMaxChannelFds = 2 + kMaxPassedFds;
 
 // Writes an SCM_RIGHTS message passing `fds` into `control` (CMSG_SPACE of them, aligned
@@ -105,6 +117,12 @@ PreparedSeccomp agent_filter() {
     const int nr = seccomp_syscall_resolve_name(name);
     ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
   }
+  // A new worker takes on its callers' credentials (then refuses these: agent_worker_filter()).
+  for (const char* name : kCredentialCalls) {
+    const int nr = seccomp_syscall_resolve_name(name);
+    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
+  }
+  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_KEEPCAPS)) == 0;
   // Forking a worker: a plain fork that hands back a pidfd, nothing else clone can do
   // (threads, namespaces). The worker then adds agent_worker_filter(), flags none.
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
@@ -147,19 +165,22 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
   return used == count ? 0 : EINVAL;
 }
 
-// The first agent's one job: fork a worker for the channel `fd`. In the worker, that
-// channel takes the place of `channel` and true is returned; the first agent gets false,
-// the answer for the supervisor and the worker's pidfd (-1 if there is no worker).
-bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, WireAnswer& answer, int& pidfd) {
+// The first agent's one job: fork a worker for the channel `fd`, with the credentials
+// `creds`. In the worker, that channel takes the place of `channel` and true is returned;
+// the first agent gets false, the answer for the supervisor and the worker's pidfd (-1 if
+// there is no worker).
+bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, const Credentials& creds,
+                  WireAnswer& answer, int& pidfd) {
   pidfd = -1;
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
   // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
   // parent_tid, child_tid, tls).
   const long pid = syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, 0, &pidfd, 0, 0);
   if (pid == 0) {
-    // Unable to shed the permission, the worker does not serve: its first call finds it
-    // gone and is retried on another, then fails closed.
-    if (!install_filter(worker_filter)) leave(1);
+    // Unable to take on its callers' credentials or to shed the permissions, the worker
+    // does not serve: its first call finds it gone and is retried on another, then fails
+    // closed.
+    if (take_on(creds) != 0 || !install_filter(worker_filter)) leave(1);
     if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
@@ -268,6 +289,11 @@ void run_domain_agent(int channel) {
   // would set it; the workers inherit it.)
   const PreparedSeccomp filter = agent_filter();
   const PreparedSeccomp worker_filter = agent_worker_filter();
+  // The calls the first agent makes itself (no worker to be had) are for callers with these
+  // only. Not to be had (too many groups): for none.
+  Credentials own{};
+  if (const auto mine = own_credentials()) own = *mine;
+  else own.group_count = Credentials::kMaxGroups + 1;
   // Without either the supervisor fails every call it would send (EACCES).
   if (worker_filter.program.empty() || set_no_new_privs() != 0 || !install_filter(filter)) return leave(1);
   bool spawner = true;  // the first agent; its workers serve the calls
@@ -291,22 +317,30 @@ void run_domain_agent(int channel) {
     }
     WireAnswer answer{0, EINVAL};
     WireHeader h{};
+    Credentials creds{};
     bool became_worker = false;
     int worker_pidfd = -1;
-    if (!(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && static_cast<std::size_t>(n) >= sizeof h) {
+    if (!(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && static_cast<std::size_t>(n) >= kPrefix) {
       std::memcpy(&h, packet.data(), sizeof h);
+      std::memcpy(&creds, packet.data() + sizeof h, sizeof creds);
       const std::size_t body = std::size_t{h.name_len} + h.control_len + h.data_len;
       const bool serve = static_cast<AgentOp>(h.op) == AgentOp::Serve;
       if (h.name_len <= kMaxName && h.control_len <= kMaxControl && h.data_len <= kMaxData &&
-          sizeof h + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
-        if (!serve) answer = serve_one(h, packet.data() + sizeof h, fds, nfds);
-        else if (nfds == 1 && body == 0)
-          became_worker = start_worker(fds[0], channel, worker_filter, answer, worker_pidfd);
+          kPrefix + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
+        if (serve) {
+          if (nfds == 1 && body == 0)
+            became_worker = start_worker(fds[0], channel, worker_filter, creds, answer, worker_pidfd);
+        } else if (creds != own) {
+          answer = {0, EAGAIN};  // the first agent, for a caller with other credentials
+        } else {
+          answer = serve_one(h, packet.data() + kPrefix, fds, nfds);
+        }
       }
     }
     for (std::size_t i = 0; i < nfds; ++i) close(fds[i]);
     if (became_worker) {  // the supervisor's answer is the first agent's to give
       spawner = false;
+      own = creds;
       continue;
     }
     send_answer(channel, answer, worker_pidfd);
@@ -404,30 +438,39 @@ DomainAgent::DomainAgent(UniqueFd channel, UniqueFd pidfd)
   idle_.reserve(kMaxWorkers);         // so that putting a worker back cannot fail
 }
 
-DomainAgent::Worker DomainAgent::start_worker() {
+DomainAgent::Worker DomainAgent::start_worker(const Credentials& creds) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return {};
-  Worker worker{UniqueFd(pair[0]), UniqueFd()};
+  Worker worker{UniqueFd(pair[0]), UniqueFd(), creds};
   const UniqueFd theirs(pair[1]);
   widen_send_buffer(worker.channel.get());
   WireHeader h{static_cast<std::uint32_t>(AgentOp::Serve), 0, 0, 0, 0, 0, 0, 0};
-  iovec iov{&h, sizeof h};
+  iovec iov[2] = {{&h, sizeof h}, {const_cast<Credentials*>(&creds), sizeof creds}};
   std::vector<char> control = rights_control({theirs.get()});
   AgentResult r;
   const std::lock_guard lock(spawn_mu_);  // one request at a time on the first agent's channel
   // Without a pidfd (not passed: the descriptor table full, say) the worker still serves,
   // but its calls cannot be interrupted.
-  if (transact(spawner_.get(), &iov, 1, control, r, &worker.pidfd) != Sent::Answered || r.error) return {};
+  if (transact(spawner_.get(), iov, 2, control, r, &worker.pidfd) != Sent::Answered || r.error) return {};
   return worker;
 }
 
-DomainAgent::Worker DomainAgent::take_worker() {
+DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
   std::unique_lock lock(mu_);
   for (;;) {
-    if (!idle_.empty()) {
-      Worker worker = std::move(idle_.back());
+    const auto same = std::find_if(idle_.begin(), idle_.end(), [&](const Worker& w) { return w.creds == creds; });
+    if (same != idle_.end()) {
+      Worker worker = std::move(*same);
+      if (same + 1 != idle_.end()) *same = std::move(idle_.back());
       idle_.pop_back();
       return worker;
+    }
+    if (workers_ == kMaxWorkers && !idle_.empty()) {
+      // Every worker is taken or idle with other credentials: one idle one makes room (its
+      // channel closed, it leaves).
+      idle_.pop_back();
+      --workers_;
+      next_start_ = {};
     }
     if (workers_ < kMaxWorkers && std::chrono::steady_clock::now() >= next_start_) {
       // One start at a time (the first agent forks one at a time anyway). One that fails
@@ -439,7 +482,7 @@ DomainAgent::Worker DomainAgent::take_worker() {
       lock.unlock();
       Worker worker;
       try {
-        worker = start_worker();
+        worker = start_worker(creds);
       } catch (...) {
         lose_worker();
         throw;
@@ -487,7 +530,8 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   const WireHeader h{static_cast<std::uint32_t>(r.op), r.flags, r.name_len, static_cast<std::uint32_t>(r.control_len),
                      static_cast<std::uint32_t>(r.data_len), static_cast<std::uint32_t>(r.rights.size()),
                      r.cwd >= 0 ? 1U : 0U, 0};
-  iovec iov[4] = {{const_cast<WireHeader*>(&h), sizeof h},
+  iovec iov[5] = {{const_cast<WireHeader*>(&h), sizeof h},
+                  {const_cast<Credentials*>(&r.creds), sizeof r.creds},
                   {const_cast<char*>(r.control), r.control_len},
                   {const_cast<void*>(r.name), r.name_len},
                   {const_cast<char*>(r.data), r.data_len}};
@@ -500,19 +544,19 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   // A worker that died while idle (killed by a signal to the sandbox's process group, say)
   // is found when the request cannot be sent: nothing was made, so another one may take it.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    Worker worker = take_worker();
+    Worker worker = take_worker(r.creds);
     if (!worker.channel) {
       // No worker to be had (the sandbox's process limit): the first agent makes the call
       // itself, one call at a time. Gone, it fails the call (EACCES).
       const std::lock_guard lock(spawn_mu_);
       const Watched watched(r.on_worker, spawner_pidfd_.get());
-      transact(spawner_.get(), iov, 4, control, result);
+      transact(spawner_.get(), iov, 5, control, result);
       return result;
     }
     Sent sent;
     {
       const Watched watched(r.on_worker, worker.pidfd.get());
-      sent = transact(worker.channel.get(), iov, 4, control, result);
+      sent = transact(worker.channel.get(), iov, 5, control, result);
     }  // told before the worker can be given another call
     if (sent == Sent::Answered || sent == Sent::TooBig) {
       keep_worker(std::move(worker));

@@ -16,7 +16,9 @@
 // of its own: the first agent only forks workers, one per channel the supervisor sends it,
 // and each worker serves one call at a time on its channel; idle workers are kept for later
 // calls. The workers are the first agent's children: same domain, same filter, plus one
-// that refuses clone (agent_worker_filter()). The first agent hands the supervisor each
+// that refuses clone (agent_worker_filter()). Each worker takes on the credentials of the
+// callers it serves before its first call (so a command that gave up root does not connect
+// as root): idle workers are kept per credentials. The first agent hands the supervisor each
 // worker's pidfd, so that a signal the caller would handle can interrupt the call its
 // worker is blocked in (agent_interrupt_signal()); the launcher hands it the first agent's
 // own, for the calls it makes itself.
@@ -34,6 +36,7 @@
 #include <vector>
 
 #include "engine/apply/confine.h"
+#include "engine/apply/credentials.h"
 #include "engine/apply/unique_fd.h"
 
 namespace sandlock {
@@ -48,6 +51,9 @@ enum class AgentOp : std::uint32_t { Connect = 1, Bind = 2, Send = 3, Serve = 4 
 
 struct AgentRequest {
   AgentOp op = AgentOp::Connect;
+  // The caller's: the call is made by a worker that has taken them on (credentials.h). The
+  // first agent makes a call itself only when they are its own (else EAGAIN).
+  Credentials creds;
   int flags = 0;  // sendmsg flags
   int sock = -1;  // the supervisor's duplicate of the caller's socket
   int cwd = -1;   // the caller's working directory (O_PATH), for relative socket paths
@@ -73,9 +79,10 @@ struct AgentRequest {
 // that a blocked call fails with EINTR; every other asynchronous signal is ignored.
 int agent_interrupt_signal();
 
-// What each worker adds to the agent's filter as it starts: clone refused (EPERM), the one
-// way to fork that filter allows (clone3, fork and vfork it refuses), so a worker cannot
-// fork. Only the first agent forks (workers). Its program is empty if libseccomp fails.
+// What each worker adds to the agent's filter as it starts, once it has taken on its
+// callers' credentials: clone refused (EPERM), the one way to fork that filter allows (clone3,
+// fork and vfork it refuses), so a worker cannot fork, and every credential change refused.
+// Only the first agent forks (workers). Its program is empty if libseccomp fails.
 PreparedSeccomp agent_worker_filter();
 
 struct AgentResult {
@@ -102,9 +109,10 @@ class DomainAgent {
   struct Worker {
     UniqueFd channel;
     UniqueFd pidfd;  // to interrupt its call
+    Credentials creds;  // those it took on: it serves only callers that have them
   };
-  Worker take_worker();
-  Worker start_worker();
+  Worker take_worker(const Credentials& creds);
+  Worker start_worker(const Credentials& creds);
   void keep_worker(Worker worker);  // back to the idle ones
   void lose_worker();                  // one that died or could not be started
 
@@ -113,7 +121,7 @@ class DomainAgent {
   std::mutex spawn_mu_;
   std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<Worker> idle_;    // under mu_: workers waiting for a call
+  std::vector<Worker> idle_;    // under mu_: workers waiting for a call, of any credentials
   std::size_t workers_ = 0;     // under mu_: started or being started
   // Under mu_: after a failed start, none is tried before this (unless a worker is lost).
   std::chrono::steady_clock::time_point next_start_{};

@@ -14,10 +14,12 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/apply/child_memory.h"
+#include "engine/apply/credentials.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
@@ -184,11 +186,7 @@ unsigned port_of(const sockaddr_storage& a) { return ntohs(reinterpret_cast<cons
 // @namespaces re-allowed) need not have: then it is refused, as the safe answer.
 bool can_bind_privileged(pid_t tid) {
   constexpr unsigned kCapNetBindService = 10;
-  struct stat ours {}, theirs {};
-  const std::string user_ns = "/proc/" + std::to_string(tid) + "/ns/user";
-  if (stat("/proc/self/ns/user", &ours) != 0 || stat(user_ns.c_str(), &theirs) != 0 || ours.st_ino != theirs.st_ino ||
-      ours.st_dev != theirs.st_dev)
-    return false;
+  if (!in_our_user_namespace(tid)) return false;
   const auto status = read_task_status(tid);
   return status && (status_field(*status, "CapEff", 16) >> kCapNetBindService & 1);
 }
@@ -274,14 +272,18 @@ class CallHandler {
   bool still_valid() const { return seccomp_notify_id_valid(ctx_.listener, call_.id) == 0; }
 
   // The last step before acting: takes what else the call needs from the task by its tid
-  // (the working directory a relative unix path resolves in), then checks the notification
+  // (the working directory a relative unix path resolves in, the credentials the agent makes
+  // the call with), then checks the notification
   // is still live, which proves the tid named the caller throughout. An inet call that read
   // all it needed before taking the socket through a pidfd opened before the call was
   // received has that proof already: the taking showed the tid had not changed hands since
   // (task_handles.h).
   bool confirm(const sockaddr_storage* name, socklen_t name_len) {
     if (inet() && read_before_taking_ && task_vouches_) return true;
-    if (!inet() && name) cwd_ = cwd_for(*name, name_len);
+    if (!inet()) {
+      if (name) cwd_ = cwd_for(*name, name_len);
+      caller_ = credentials_of(call_.pid);
+    }
     return still_valid();
   }
 
@@ -321,6 +323,8 @@ class CallHandler {
   // Has the domain agent make `r` on our duplicate, addressed to `name` if there is one (a
   // relative unix path then resolves in the caller's working directory, taken by confirm()).
   AgentResult by_agent(AgentRequest& r, const sockaddr_storage* name, socklen_t name_len) const {
+    if (!caller_) return {0, EACCES};  // unreadable, or more groups than a request carries: fail closed
+    r.creds = *caller_;
     r.sock = sock_.get();
     r.cwd = name ? cwd_.get() : -1;
     r.name = name;
@@ -458,6 +462,7 @@ class CallHandler {
   bool read_before_taking_ = false;  // every read of the task came before sock_ was taken
   UniqueFd sock_;
   UniqueFd cwd_;
+  std::optional<Credentials> caller_;  // taken by confirm() for the domain agent's calls
   bool sigpipe_ = false;
   int family_ = 0;
   int type_ = 0;

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/apply/credentials.h"
 #include "engine/apply/domain_agent.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/task_status.h"
@@ -93,9 +94,32 @@ int fork_errno_in_child(bool filtered) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
 }
 
-// A request to send one byte on `sock`.
+// In a child: loads agent_worker_filter() if `filtered`, then changes no credential (all -1);
+// the exit code is the errno (0: allowed).
+int setresuid_errno_in_child(bool filtered) {
+  const pid_t child = fork();
+  if (child == 0) {
+    if (filtered) {
+      const PreparedSeccomp filter = agent_worker_filter();
+      int listener = -1;
+      if (filter.program.empty() || set_no_new_privs() != 0 || load_seccomp(filter, listener) != 0) _exit(100);
+    }
+    _exit(syscall(SYS_setresuid, -1, -1, -1) == 0 ? 0 : errno);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
+}
+
+TEST(AgentWorkerFilter, RefusesCredentialChanges) {
+  EXPECT_EQ(setresuid_errno_in_child(true), EPERM);
+  EXPECT_EQ(setresuid_errno_in_child(false), 0);  // control
+}
+
+// A request to send one byte on `sock`, for a caller with our credentials.
 AgentRequest one_byte_send(int sock) {
   AgentRequest r;
+  r.creds = own_credentials().value();
   r.op = AgentOp::Send;
   r.sock = sock;
   r.data = "x";
@@ -149,9 +173,11 @@ class DomainAgentTest : public ::testing::Test {
     if (agent_pid_ > 0) waitpid(agent_pid_, nullptr, 0);
   }
 
-  // Has the agent send `text` to the receiver; the call's errno (0: sent).
-  int send_through_agent(const std::string& text) {
+  // Has the agent send `text` to the receiver for a caller with `creds` (default: ours);
+  // the call's errno (0: sent).
+  int send_through_agent(const std::string& text, std::optional<Credentials> creds = std::nullopt) {
     AgentRequest r;
+    r.creds = creds ? *creds : own_credentials().value();
     r.op = AgentOp::Send;
     r.sock = sender_.get();
     r.name = &address_;
@@ -333,6 +359,58 @@ TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
   for (auto& c : calls) c.wait();  // limit with no worker, are made by the first agent (EAGAIN here)
   agent.reset();
   first_agent.join();
+}
+
+// The uid the receiver's next datagram was sent with (SCM_CREDENTIALS), or -1.
+long sender_uid(int receiver) {
+  char buf[64];
+  iovec iov{buf, sizeof buf};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  if (recvmsg(receiver, &m, MSG_DONTWAIT) < 0) return -1;
+  const cmsghdr* c = CMSG_FIRSTHDR(&m);
+  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS) return -1;
+  ucred cred{};
+  std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+  return cred.uid;
+}
+
+// Each call is made with its caller's credentials, by a worker that took them on: the
+// receiver sees the uid (SCM_CREDENTIALS). Workers are kept per credentials: ours again is
+// served by the first worker, and there are two.
+TEST_F(DomainAgentTest, CallsAreMadeWithTheCallersCredentials) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a worker takes on another uid)";
+  const int on = 1;
+  ASSERT_EQ(setsockopt(receiver_.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof on), 0);
+  Credentials nobody{};
+  for (auto* ids : {nobody.uid, nobody.gid})
+    for (int i = 0; i < 4; ++i) ids[i] = 65534;
+  ASSERT_EQ(send_through_agent("ours"), 0);
+  EXPECT_EQ(sender_uid(receiver_.get()), 0);
+  ASSERT_EQ(send_through_agent("nobody's", nobody), 0);
+  EXPECT_EQ(sender_uid(receiver_.get()), 65534);
+  ASSERT_EQ(send_through_agent("ours"), 0);
+  EXPECT_EQ(sender_uid(receiver_.get()), 0);
+  EXPECT_EQ(children_of(agent_pid_).size(), 2u);
+}
+
+// Credentials a worker cannot take on (a uid change without the capability) fail the call
+// closed: the worker leaves without serving.
+TEST_F(DomainAgentTest, CredentialsThatCannotBeTakenOnFailTheCall) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (to be sure the test agent could take on the control's)";
+  Credentials nobody{};
+  for (auto* ids : {nobody.uid, nobody.gid})
+    for (int i = 0; i < 4; ++i) ids[i] = 65534;
+  Credentials impossible = nobody;
+  impossible.cap_permitted = impossible.cap_effective = ~std::uint64_t{0};  // beyond any bounding set
+  EXPECT_EQ(send_through_agent("never", impossible), EACCES);
+  EXPECT_EQ(received(), "nothing");
+  EXPECT_EQ(send_through_agent("nobody's", nobody), 0);  // control
+  EXPECT_EQ(received(), "nobody's");
 }
 
 TEST_F(DomainAgentTest, AGoneAgentFailsTheCallClosed) {

@@ -331,6 +331,57 @@ std::string read_passed_descriptor(int listener) {
   return out;
 }
 
+// The uid a connected unix peer reports (SO_PEERCRED) for the next connection on `listener`.
+std::string peer_uid(int listener) {
+  fcntl(listener, F_SETFL, O_NONBLOCK);  // the probe has connected (or not) by now
+  const int conn = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  if (conn < 0) return "no connection";
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  const std::string out = getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? std::to_string(cred.uid) : "?";
+  close(conn);
+  return out;
+}
+
+// The domain agent makes a unix call with the caller's credentials, not with those the
+// sandbox started with: a command that gave up root cannot reach a root-only socket file
+// (or bind in a root-only directory) through it, and its peer sees the uid it has. Controls:
+// as root it can; unsandboxed, as nobody it cannot; a socket open to all takes nobody.
+TEST_F(RunSupervised, UnixCallsAreMadeWithTheCallersCredentials) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (the command gives up root before its unix calls)";
+  ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
+  const std::string sockets = dir_.path() + "/sockets", root_dir = dir_.path() + "/root-only";
+  ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(root_dir.c_str(), 0755), 0);
+  const int root_only = unix_socket_at(sockets + "/root.sock", SOCK_STREAM);
+  const int open_to_all = unix_socket_at(sockets + "/open.sock", SOCK_STREAM);
+  ASSERT_EQ(chmod((sockets + "/root.sock").c_str(), 0600), 0);
+  ASSERT_EQ(chmod((sockets + "/open.sock").c_str(), 0666), 0);
+  const auto p = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\nfilesystem: {write: [" + root_dir + "]}\n");
+  const std::string nobody = "65534";
+
+  EXPECT_EQ(probe(p, {"unix-connect-as", "0", sockets + "/root.sock"}), "ok") << last().err;
+  EXPECT_EQ(peer_uid(root_only), "0");
+  EXPECT_EQ(probe(p, {"unix-connect-as", nobody, sockets + "/root.sock"}), "errno 13") << last().err;
+  EXPECT_EQ(peer_uid(root_only), "no connection");
+  EXPECT_EQ(probe(p, {"unix-connect-as", nobody, sockets + "/open.sock"}), "ok") << last().err;
+  EXPECT_EQ(peer_uid(open_to_all), nobody);
+  // bind is supervised where Landlock cannot keep a bind list (ABI < 4).
+  const auto binds = profile("network: {bind: [1]}\nfilesystem: {write: [" + root_dir +
+                                 "]}\nprotections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: "
+                                 "degradable, abstract-unix-socket-scope: degradable}\n",
+                             "binds.yaml");
+  EXPECT_EQ(probe(binds, {"unix-bind-as", nobody, root_dir + "/b.sock"}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(binds, {"unix-bind-as", "0", root_dir + "/b.sock"}, {"--abi", "3"}), "ok") << last().err;
+  for (const char* op : {"unix-connect-as", "unix-bind-as"}) {
+    const std::string target = std::string(op) == "unix-bind-as" ? root_dir + "/c.sock" : sockets + "/root.sock";
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, op, nobody, target});
+    EXPECT_EQ(unsandboxed.out, "errno 13\n") << op << " " << unsandboxed.err;
+  }
+  close(root_only);
+  close(open_to_all);
+}
+
 // Unix sockets are not the destination policy's business, but the supervisor sees their
 // connect/sendmsg calls too: it hands them to a helper inside the sandbox's own Landlock
 // domain, so they behave as without a supervisor — relative paths, passed descriptors,
@@ -384,7 +435,7 @@ TEST_F(RunSupervised, ASignalHandlerInterruptsABlockedUnixSend) {
 }
 
 // With no room in the sandbox's process limit for a worker (the command and the first agent
-// use it up), the first agent makes the unix call itself.
+// use it up), the first agent makes the unix call itself, for callers with its credentials.
 TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
   std::string why;
   if (!PidsCgroup::create(8, why))
@@ -402,6 +453,15 @@ TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
   // The limit is really that tight: the command cannot fork.
   EXPECT_EQ(probe(tight, {"fork-many", "1"}), "errno 11") << last().err;
   close(dgram);
+  if (geteuid() != 0) return;
+  // A caller that gave up root is not served by the first agent, which has the credentials
+  // the sandbox started with: EAGAIN, as for a fork at the limit. Control: as root it is.
+  ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
+  const int open_to_all = unix_socket_at(sockets + "/open.sock", SOCK_STREAM);
+  ASSERT_EQ(chmod((sockets + "/open.sock").c_str(), 0666), 0);
+  EXPECT_EQ(probe(tight, {"unix-connect-as", "65534", sockets + "/open.sock"}), "errno 11") << last().err;
+  EXPECT_EQ(probe(tight, {"unix-connect-as", "0", sockets + "/open.sock"}), "ok") << last().err;
+  close(open_to_all);
 }
 
 // The same when no worker can be had and the first agent makes the call itself: the
