@@ -73,9 +73,10 @@ std::string newest_filter(pid_t pid, std::string& why) {
   return out;
 }
 
-// In a child: loads agent_worker_filter() if `filtered`, then forks; the child's exit code
-// is fork's errno (0: it forked).
-int fork_errno_in_child(bool filtered) {
+// In a child: loads agent_worker_filter() if `filtered`, then runs `op`; the child's exit
+// code is what `op` returns (an errno, 0 for success), 100 when the filter did not load.
+template <typename Op>
+int in_child_under_worker_filter(bool filtered, Op op) {
   const pid_t child = fork();
   if (child == 0) {
     if (filtered) {
@@ -83,32 +84,27 @@ int fork_errno_in_child(bool filtered) {
       int listener = -1;
       if (filter.program.empty() || set_no_new_privs() != 0 || load_seccomp(filter, listener) != 0) _exit(100);
     }
-    const pid_t grandchild = fork();
-    if (grandchild == 0) _exit(0);
-    if (grandchild < 0) _exit(errno);
-    waitpid(grandchild, nullptr, 0);
-    _exit(getpid() > 0 ? 0 : 101);  // other calls still work
+    _exit(op());
   }
   int status = 0;
   waitpid(child, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
 }
 
-// In a child: loads agent_worker_filter() if `filtered`, then changes no credential (all -1);
-// the exit code is the errno (0: allowed).
+// fork's errno there (0: it forked).
+int fork_errno_in_child(bool filtered) {
+  return in_child_under_worker_filter(filtered, [] {
+    const pid_t grandchild = fork();
+    if (grandchild == 0) _exit(0);
+    if (grandchild < 0) return errno;
+    waitpid(grandchild, nullptr, 0);
+    return getpid() > 0 ? 0 : 101;  // other calls still work
+  });
+}
+
+// The errno of a setresuid that changes nothing (all -1), there (0: allowed).
 int setresuid_errno_in_child(bool filtered) {
-  const pid_t child = fork();
-  if (child == 0) {
-    if (filtered) {
-      const PreparedSeccomp filter = agent_worker_filter();
-      int listener = -1;
-      if (filter.program.empty() || set_no_new_privs() != 0 || load_seccomp(filter, listener) != 0) _exit(100);
-    }
-    _exit(syscall(SYS_setresuid, -1, -1, -1) == 0 ? 0 : errno);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
+  return in_child_under_worker_filter(filtered, [] { return syscall(SYS_setresuid, -1, -1, -1) == 0 ? 0 : errno; });
 }
 
 TEST(AgentWorkerFilter, RefusesCredentialChanges) {

@@ -310,19 +310,12 @@ def run(op, args):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(args[1])
         s.close()
-    elif op == "unix-connect-as":  # gives up root for UID (groups none, gid UID), then connects to PATH
+    elif op == "unix-as":  # gives up root for UID (groups none, gid UID), then connects|binds to PATH
         os.setgroups([])
         os.setgid(int(args[0]))
         os.setuid(int(args[0]))
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.connect(args[1])
-        s.close()
-    elif op == "unix-bind-as":  # the same, then binds a unix socket at PATH
-        os.setgroups([])
-        os.setgid(int(args[0]))
-        os.setuid(int(args[0]))
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.bind(args[1])
+        (s.connect if args[1] == "connect" else s.bind)(args[2])
         s.close()
     elif op == "unix-send-fd":
         # sendmsg with SCM_RIGHTS: the receiver must get a working descriptor.

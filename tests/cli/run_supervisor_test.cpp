@@ -360,22 +360,22 @@ TEST_F(RunSupervised, UnixCallsAreMadeWithTheCallersCredentials) {
   const auto p = profile("network: {allow: [\"tcp://127.0.0.1:1\"]}\nfilesystem: {write: [" + root_dir + "]}\n");
   const std::string nobody = "65534";
 
-  EXPECT_EQ(probe(p, {"unix-connect-as", "0", sockets + "/root.sock"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"unix-as", "0", "connect", sockets + "/root.sock"}), "ok") << last().err;
   EXPECT_EQ(peer_uid(root_only), "0");
-  EXPECT_EQ(probe(p, {"unix-connect-as", nobody, sockets + "/root.sock"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(p, {"unix-as", nobody, "connect", sockets + "/root.sock"}), "errno 13") << last().err;
   EXPECT_EQ(peer_uid(root_only), "no connection");
-  EXPECT_EQ(probe(p, {"unix-connect-as", nobody, sockets + "/open.sock"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"unix-as", nobody, "connect", sockets + "/open.sock"}), "ok") << last().err;
   EXPECT_EQ(peer_uid(open_to_all), nobody);
   // bind is supervised where Landlock cannot keep a bind list (ABI < 4).
   const auto binds = profile("network: {bind: [1]}\nfilesystem: {write: [" + root_dir +
                                  "]}\nprotections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: "
                                  "degradable, abstract-unix-socket-scope: degradable}\n",
                              "binds.yaml");
-  EXPECT_EQ(probe(binds, {"unix-bind-as", nobody, root_dir + "/b.sock"}, {"--abi", "3"}), "errno 13") << last().err;
-  EXPECT_EQ(probe(binds, {"unix-bind-as", "0", root_dir + "/b.sock"}, {"--abi", "3"}), "ok") << last().err;
-  for (const char* op : {"unix-connect-as", "unix-bind-as"}) {
-    const std::string target = std::string(op) == "unix-bind-as" ? root_dir + "/c.sock" : sockets + "/root.sock";
-    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, op, nobody, target});
+  EXPECT_EQ(probe(binds, {"unix-as", nobody, "bind", root_dir + "/b.sock"}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(binds, {"unix-as", "0", "bind", root_dir + "/b.sock"}, {"--abi", "3"}), "ok") << last().err;
+  for (const std::string op : {"connect", "bind"}) {
+    const std::string target = op == "bind" ? root_dir + "/c.sock" : sockets + "/root.sock";
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "unix-as", nobody, op, target});
     EXPECT_EQ(unsandboxed.out, "errno 13\n") << op << " " << unsandboxed.err;
   }
   close(root_only);
@@ -459,8 +459,8 @@ TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
   ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
   const int open_to_all = unix_socket_at(sockets + "/open.sock", SOCK_STREAM);
   ASSERT_EQ(chmod((sockets + "/open.sock").c_str(), 0666), 0);
-  EXPECT_EQ(probe(tight, {"unix-connect-as", "65534", sockets + "/open.sock"}), "errno 11") << last().err;
-  EXPECT_EQ(probe(tight, {"unix-connect-as", "0", sockets + "/open.sock"}), "ok") << last().err;
+  EXPECT_EQ(probe(tight, {"unix-as", "65534", "connect", sockets + "/open.sock"}), "errno 11") << last().err;
+  EXPECT_EQ(probe(tight, {"unix-as", "0", "connect", sockets + "/open.sock"}), "ok") << last().err;
   close(open_to_all);
 }
 
