@@ -100,31 +100,70 @@ std::optional<Credentials> own_credentials() {
   return c;
 }
 
-int take_on(const Credentials& c) {
-  if (c.group_count > Credentials::kMaxGroups) return EINVAL;
-  gid_t groups[Credentials::kMaxGroups];
-  for (std::uint32_t i = 0; i < c.group_count; ++i) groups[i] = c.groups[i];
-  // Raw syscalls: glibc's would signal every thread to do the same, and this one has none.
-  // Groups and gids first: changing them needs CAP_SETGID, which a new uid may lose.
-  if (syscall(SYS_setgroups, c.group_count, groups) != 0) return errno;
-  if (syscall(SYS_setresgid, c.gid[0], c.gid[1], c.gid[2]) != 0) return errno;
-  syscall(SYS_setfsgid, c.gid[3]);  // reports the old one, never an error: checked below
-  // The permitted set survives the uid change (the effective one does not) so that the
-  // caller's capabilities can be set from it.
-  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno;
-  if (syscall(SYS_setresuid, c.uid[0], c.uid[1], c.uid[2]) != 0) return errno;
-  syscall(SYS_setfsuid, c.uid[3]);
-  if (static_cast<std::uint32_t>(syscall(SYS_setfsuid, -1)) != c.uid[3] ||
-      static_cast<std::uint32_t>(syscall(SYS_setfsgid, -1)) != c.gid[3])
-    return EPERM;
+namespace {
+
+bool same_groups(const Credentials& a, const Credentials& b) {
+  if (a.group_count != b.group_count) return false;
+  for (std::uint32_t i = 0; i < a.group_count; ++i)
+    if (a.groups[i] != b.groups[i]) return false;
+  return true;
+}
+
+// Sets the three capability sets (capset, version 3).
+int set_capabilities(std::uint64_t effective, std::uint64_t permitted, std::uint64_t inheritable) {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
   for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
-    data[i].effective = static_cast<std::uint32_t>(c.cap_effective >> (32 * i));
-    data[i].permitted = static_cast<std::uint32_t>(c.cap_permitted >> (32 * i));
-    data[i].inheritable = static_cast<std::uint32_t>(c.cap_inheritable >> (32 * i));
+    data[i].effective = static_cast<std::uint32_t>(effective >> (32 * i));
+    data[i].permitted = static_cast<std::uint32_t>(permitted >> (32 * i));
+    data[i].inheritable = static_cast<std::uint32_t>(inheritable >> (32 * i));
   }
   return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
+}
+
+bool same_ids(const std::uint32_t (&a)[4], const std::uint32_t (&b)[4], int n) {
+  for (int i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+int take_on(const Credentials& c, const Credentials& current) {
+  if (c.group_count > Credentials::kMaxGroups) return EINVAL;
+  if (c == current) return 0;
+  // Raw syscalls: glibc's would signal every thread to do the same, and this one has none.
+  // Groups and gids first: changing them needs CAP_SETGID, which a new uid may take away.
+  if (!same_groups(c, current)) {
+    gid_t groups[Credentials::kMaxGroups];
+    for (std::uint32_t i = 0; i < c.group_count; ++i) groups[i] = c.groups[i];
+    if (syscall(SYS_setgroups, c.group_count, groups) != 0) return errno;
+  }
+  if (!same_ids(c.gid, current.gid, 3) && syscall(SYS_setresgid, c.gid[0], c.gid[1], c.gid[2]) != 0) return errno;
+  syscall(SYS_setfsgid, c.gid[3]);  // reports the old one, never an error: read back below
+  const bool new_uids = !same_ids(c.uid, current.uid, 3);
+  if (new_uids) {
+    // The permitted set survives the uid change (the effective one does not), so that the
+    // caller's capabilities can be set from it.
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno;
+    if (syscall(SYS_setresuid, c.uid[0], c.uid[1], c.uid[2]) != 0) return errno;
+  }
+  if (c.uid[3] != (new_uids ? c.uid[1] : current.uid[3])) {  // a uid change set it to the effective one
+    // A filesystem uid other than the new effective one needs CAP_SETUID, which the uid
+    // change took out of the effective set: back from the permitted one, if it is there.
+    const auto now = own_credentials();
+    if (!now) return EPERM;
+    if (now->cap_effective != now->cap_permitted)
+      if (const int err = set_capabilities(now->cap_permitted, now->cap_permitted, now->cap_inheritable)) return err;
+    syscall(SYS_setfsuid, c.uid[3]);
+  }
+  const auto now = own_credentials();
+  if (!now) return EPERM;
+  if (now->cap_effective != c.cap_effective || now->cap_permitted != c.cap_permitted ||
+      now->cap_inheritable != c.cap_inheritable)
+    if (const int err = set_capabilities(c.cap_effective, c.cap_permitted, c.cap_inheritable)) return err;
+  const auto taken = own_credentials();
+  return taken && *taken == c ? 0 : EPERM;
 }
 
 }  // namespace sandlock

@@ -37,9 +37,11 @@ std::optional<Credentials> credentials_of(pid_t tid);
 // than kMaxGroups groups.
 std::optional<Credentials> own_credentials();
 
-// Makes `c` this (single-threaded) process's credentials: groups, gids, uids, then
-// capabilities. Raw syscalls only, no allocation (the domain agent's worker calls it after
-// fork). 0 or an errno; on failure the process must not go on to serve anyone.
-int take_on(const Credentials& c);
+// Makes `c` this (single-threaded) process's credentials, which are `current`: groups,
+// gids, uids, then capabilities, each only if it changes (setgroups needs CAP_SETGID even to
+// set the same list), then reads them back. Raw syscalls only, no allocation (the domain
+// agent's worker calls it after fork). 0 or an errno; on failure the process must not go on
+// to serve anyone.
+int take_on(const Credentials& c, const Credentials& current);
 
 }  // namespace sandlock

@@ -1,6 +1,7 @@
 #include "engine/apply/domain_agent.h"
 
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "engine/apply/confine.h"
 #include "engine/lower/seccomp_build.h"
@@ -37,8 +39,10 @@ PreparedSeccomp program_of(const SeccompFilter& filter, bool ok) {
 
 }  // namespace
 
-// The calls a worker makes to take on its callers' credentials (credentials.cpp).
+// The calls a worker makes to take on its callers' credentials (credentials.cpp), and then
+// refuses (the reads are harmless and stay allowed).
 constexpr const char* kCredentialCalls[] = {"setgroups", "setresgid", "setfsgid", "setresuid", "setfsuid", "capset"};
+constexpr const char* kCredentialReads[] = {"getresuid", "getresgid", "getgroups", "capget"};
 
 PreparedSeccomp agent_worker_filter() {
   const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
@@ -110,19 +114,21 @@ PreparedSeccomp agent_filter() {
   auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
   if (!ctx) return {};
   bool ok = true;
+  const auto allow = [&](const char* name) {
+    const int nr = seccomp_syscall_resolve_name(name);
+    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
+  };
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
                            "dup3", "exit", "exit_group", "rt_sigreturn", "restart_syscall",
                            // Harmless (its own signal stack); sanitizer runtimes call it.
-                           "sigaltstack"}) {
-    const int nr = seccomp_syscall_resolve_name(name);
-    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
-  }
-  // A new worker takes on its callers' credentials (then refuses these: agent_worker_filter()).
-  for (const char* name : kCredentialCalls) {
-    const int nr = seccomp_syscall_resolve_name(name);
-    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
-  }
-  ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_KEEPCAPS)) == 0;
+                           "sigaltstack"})
+    allow(name);
+  // A new worker takes on its callers' credentials, reads them back and is made not dumpable
+  // again (a credential change resets that); then it refuses the changes (agent_worker_filter()).
+  for (const char* name : kCredentialCalls) allow(name);
+  for (const char* name : kCredentialReads) allow(name);
+  for (const int option : {PR_SET_KEEPCAPS, PR_SET_DUMPABLE})
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))) == 0;
   // Forking a worker: a plain fork that hands back a pidfd, nothing else clone can do
   // (threads, namespaces). The worker then adds agent_worker_filter(), flags none.
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
@@ -170,7 +176,7 @@ int substitute_rights(char* control, std::size_t len, const int* rights, std::si
 // the first agent gets false, the answer for the supervisor and the worker's pidfd (-1 if
 // there is no worker).
 bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, const Credentials& creds,
-                  WireAnswer& answer, int& pidfd) {
+                  const Credentials& own, WireAnswer& answer, int& pidfd) {
   pidfd = -1;
   // A bare fork: the agent is single-threaded and runs nothing at fork time (no handlers).
   // The pidfd is written to this process's `pidfd` only (raw clone: flags, stack,
@@ -180,7 +186,8 @@ bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, con
     // Unable to take on its callers' credentials or to shed the permissions, the worker
     // does not serve: its first call finds it gone and is retried on another, then fails
     // closed.
-    if (take_on(creds) != 0 || !install_filter(worker_filter)) leave(1);
+    if (take_on(creds, own) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || !install_filter(worker_filter))
+      leave(1);
     if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
@@ -329,9 +336,9 @@ void run_domain_agent(int channel) {
           kPrefix + body == static_cast<std::size_t>(n) && nfds > 0 && (spawner || !serve)) {
         if (serve) {
           if (nfds == 1 && body == 0)
-            became_worker = start_worker(fds[0], channel, worker_filter, creds, answer, worker_pidfd);
+            became_worker = start_worker(fds[0], channel, worker_filter, creds, own, answer, worker_pidfd);
         } else if (creds != own) {
-          answer = {0, EAGAIN};  // the first agent, for a caller with other credentials
+          answer = {0, EACCES};  // the first agent, for a caller with other credentials: fail closed
         } else {
           answer = serve_one(h, packet.data() + kPrefix, fds, nfds);
         }
@@ -432,6 +439,22 @@ Sent transact(int channel, iovec* iov, std::size_t iovlen, std::vector<char>& co
 
 }  // namespace
 
+namespace {
+
+// Until the process of `pidfd` has exited (its pidfd readable), a second at most; without
+// a pidfd, a moment.
+void wait_for_exit(int pidfd) {
+  if (pidfd < 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return;
+  }
+  pollfd p{pidfd, POLLIN, 0};
+  while (poll(&p, 1, 1000) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
 DomainAgent::DomainAgent(UniqueFd channel, UniqueFd pidfd)
     : spawner_(std::move(channel)), spawner_pidfd_(std::move(pidfd)) {
   widen_send_buffer(spawner_.get());  // it makes calls too, when no worker can be had
@@ -495,6 +518,21 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       }
       --workers_;
       next_start_ = std::chrono::steady_clock::now() + kStartRetry;
+      // No room for a process, most likely: an idle worker (of other credentials, or it would
+      // have been taken) makes room, and the start is tried again once it has left. Else this
+      // call waited for ever at a process limit with room for one worker, idle with other
+      // credentials (and never fell back to the first agent, with a worker still counted).
+      if (!idle_.empty()) {
+        Worker evicted = std::move(idle_.back());
+        idle_.pop_back();
+        --workers_;
+        lock.unlock();
+        evicted.channel.reset();  // it leaves when its channel closes
+        wait_for_exit(evicted.pidfd.get());
+        lock.lock();
+        next_start_ = {};
+        continue;
+      }
       // Those waiting: with none at all, the first agent makes their calls; below the bound
       // again, they wait for the retry time rather than for a worker to be freed.
       freed_.notify_all();

@@ -52,7 +52,7 @@ enum class AgentOp : std::uint32_t { Connect = 1, Bind = 2, Send = 3, Serve = 4 
 struct AgentRequest {
   AgentOp op = AgentOp::Connect;
   // The caller's: the call is made by a worker that has taken them on (credentials.h). The
-  // first agent makes a call itself only when they are its own (else EAGAIN).
+  // first agent makes a call itself only when they are its own (else EACCES: fail closed).
   Credentials creds;
   int flags = 0;  // sendmsg flags
   int sock = -1;  // the supervisor's duplicate of the caller's socket

@@ -27,6 +27,20 @@ pid_t parent_in_stat(std::string_view stat) {
   return ec == std::errc() ? ppid : -1;
 }
 
+// Seccomp_filters in /proc/<pid>/status ("self" for ours); -1 when it cannot be read.
+int seccomp_filters(const std::string& pid) {
+  const auto status = disk::read_file("/proc/" + pid + "/status");
+  if (!status) return -1;
+  const auto at = status->find("\nSeccomp_filters:");
+  if (at == std::string::npos) return -1;
+  int n = -1;
+  const char* p = status->data() + at + 17;
+  const char* const end = status->data() + status->size();
+  while (p < end && (*p == ' ' || *p == '\t')) ++p;
+  const auto [next, ec] = std::from_chars(p, end, n);
+  return ec == std::errc() ? n : -1;
+}
+
 bool has_children() {
   siginfo_t info{};
   int rc;
@@ -56,12 +70,20 @@ std::vector<pid_t> own_children() {
 }
 
 void kill_leftover_children(const std::vector<pid_t>& spared) {
+  const int ours = seccomp_filters("self");
+  std::vector<pid_t> left_alone = spared;  // and those not in the sandbox, or that cannot be killed
+  const auto left = [&](pid_t pid) { return std::find(left_alone.begin(), left_alone.end(), pid) != left_alone.end(); };
   for (;;) {
     std::vector<pid_t> children = own_children();
-    std::erase_if(children, [&](pid_t pid) { return std::find(spared.begin(), spared.end(), pid) != spared.end(); });
+    std::erase_if(children, left);
     if (children.empty()) return;  // the usual end: one waitid, no /proc scan
-    for (const pid_t pid : children) kill(pid, SIGKILL);
-    for (const pid_t pid : children)
+    std::vector<pid_t> killed;
+    for (const pid_t pid : children) {
+      const int filters = seccomp_filters(std::to_string(pid));
+      if (ours >= 0 && filters > ours && kill(pid, SIGKILL) == 0) killed.push_back(pid);
+      else left_alone.push_back(pid);
+    }
+    for (const pid_t pid : killed)
       while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
       }
   }

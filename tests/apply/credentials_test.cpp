@@ -49,13 +49,48 @@ TEST(Credentials, TakenOnTheyAreTheProcesssOwn) {
   target.groups[0] = 100;
   target.groups[1] = 65534;
   EXPECT_EQ(in_child([&] {
-              if (take_on(target) != 0) return 1;
+              const Credentials root = own_credentials().value();
+              if (take_on(target, root) != 0) return 1;
               const auto now = own_credentials();
               if (!now || !(*now == target)) return 2;
               // No way back: root's credentials are now beyond it.
-              return take_on(*credentials_of(getppid())) == EPERM ? 0 : 3;
+              return take_on(root, *now) == EPERM ? 0 : 3;
             }),
             0);
+}
+
+// A process without the capabilities to change them takes on its own credentials (a worker
+// of a sandbox started as non-root: setgroups alone would need CAP_SETGID, even unchanged),
+// and fails to take on others.
+TEST(Credentials, TheSameCredentialsNeedNoPrivilege) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (to make a process of another uid)";
+  EXPECT_EQ(in_child([] {
+              if (take_on(nobody(), own_credentials().value()) != 0) return 1;
+              const Credentials mine = own_credentials().value();
+              if (take_on(mine, mine) != 0) return 2;
+              Credentials other = mine;
+              other.group_count = 1;
+              other.groups[0] = 100;
+              return take_on(other, mine) == EPERM ? 0 : 3;
+            }),
+            0);
+}
+
+// Capabilities survive the uid change when the caller keeps them, and a filesystem uid other
+// than the effective one is set (which needs CAP_SETUID, taken back for it, then dropped).
+TEST(Credentials, CapabilitiesAndTheFilesystemUidAreTakenOn) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (to take on another uid)";
+  constexpr std::uint64_t kNetBindService = std::uint64_t{1} << 10;
+  Credentials with_cap = nobody();
+  with_cap.cap_permitted = with_cap.cap_effective = kNetBindService;
+  Credentials root_files = nobody();
+  root_files.uid[3] = 0;
+  for (const Credentials& target : {with_cap, root_files})
+    EXPECT_EQ(in_child([&] {
+                if (take_on(target, own_credentials().value()) != 0) return 1;
+                return own_credentials() == target ? 0 : 2;
+              }),
+              0);
 }
 
 }  // namespace

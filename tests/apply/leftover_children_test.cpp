@@ -3,6 +3,8 @@
 #include "engine/apply/leftover_children.h"
 
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -26,16 +28,34 @@ int in_subreaper(Body body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// As a sandbox does, loads a seccomp filter (one that allows everything): what marks a
+// process as the sandbox's to kill_leftover_children().
+void enter_sandbox() {
+  sock_filter allow{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW};
+  sock_fprog program{1, &allow};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+    _exit(99);
+}
+
 bool contains(const std::vector<pid_t>& pids, pid_t pid) { return std::find(pids.begin(), pids.end(), pid) != pids.end(); }
 
-// A child that sleeps under a name /proc/<pid>/stat's parser must read past.
-pid_t sleeping_child(const char* name) {
+// A child that sleeps under a name /proc/<pid>/stat's parser must read past, in the
+// sandbox or not; returned once it is there.
+pid_t sleeping_child(const char* name, bool sandboxed = true) {
+  int ready[2];
+  if (pipe(ready) != 0) return -1;
   const pid_t pid = fork();
   if (pid == 0) {
+    if (sandboxed) enter_sandbox();
     prctl(PR_SET_NAME, name, 0, 0, 0);
+    if (write(ready[1], "x", 1) != 1) _exit(1);
     pause();
     _exit(0);
   }
+  close(ready[1]);
+  char c;
+  if (read(ready[0], &c, 1) != 1) return -1;
+  close(ready[0]);
   return pid;
 }
 
@@ -67,6 +87,7 @@ TEST(LeftoverChildren, KillsChildrenAndWhatTheyLeave) {
                 int ready[2];
                 if (pipe(ready) != 0) return 2;
                 if (fork() == 0) {
+                  enter_sandbox();
                   for (int i = 0; i < 3; ++i)
                     if (fork() == 0) {
                       setsid();
@@ -89,6 +110,24 @@ TEST(LeftoverChildren, KillsChildrenAndWhatTheyLeave) {
               0)
         << (parent_stays ? "parent alive" : "orphaned");
   }
+}
+
+// A child outside the sandbox (no filter beyond ours: an orphan of a job sandlock had
+// before) is left alone, alive; the sandbox's dies.
+TEST(LeftoverChildren, LeavesChildrenOutsideTheSandboxAlone) {
+  EXPECT_EQ(in_subreaper([] {
+              const pid_t outside = sleeping_child("outside", false);
+              const pid_t inside = sleeping_child("inside");
+              kill_leftover_children({});
+              siginfo_t info{};
+              const bool inside_reaped = waitid(P_PID, static_cast<id_t>(inside), &info, WEXITED | WNOHANG) != 0;
+              const bool outside_alive = kill(outside, 0) == 0 &&
+                                         waitid(P_PID, static_cast<id_t>(outside), &info, WEXITED | WNOHANG) == 0 &&
+                                         info.si_pid == 0;
+              kill(outside, SIGKILL);
+              return inside_reaped && outside_alive ? 0 : 1;
+            }),
+            0);
 }
 
 // A child the caller had before is spared, and not reaped; one made after dies.

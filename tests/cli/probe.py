@@ -317,6 +317,15 @@ def run(op, args):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         (s.connect if args[1] == "connect" else s.bind)(args[2])
         s.close()
+    elif op == "unix-connect-then-as":  # connects to PATH, gives up root for UID, connects again
+        for uid in (None, int(args[0])):
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(args[1])
+            s.close()
     elif op == "unix-send-fd":
         # sendmsg with SCM_RIGHTS: the receiver must get a working descriptor.
         r, w = os.pipe()

@@ -227,19 +227,24 @@ TEST_F(RunLifecycle, ProcessesThatLeftTheGroupDieWithTheCommand) {
 }
 
 // The children sandlock had before the command are not the sandbox's: the jobs of a shell
-// that exec'd sandlock outlive the run.
+// that exec'd sandlock outlive the run, and so do their children orphaned to sandlock.
 TEST_F(RunLifecycle, ChildrenSandlockInheritedAreNotKilled) {
   const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n");
   const std::string pidfile = dir_.path() + "/job.pid";
+  const std::string orphan_pidfile = dir_.path() + "/orphan.pid";
+  // A job, and a job's child orphaned (to sandlock, their subreaper) while the command runs.
   const ProcessResult r = run_process(
       {"/bin/sh", "-c",
-       "sleep 30 >/dev/null 2>&1 & echo $! > " + pidfile + "; exec \"$0\" run --profile " + shell + " -- /bin/true",
+       "sleep 30 >/dev/null 2>&1 & echo $! > " + pidfile + "; (sleep 0.2; sleep 30 >/dev/null 2>&1 & echo $! > " +
+           orphan_pidfile + ") & exec \"$0\" run --profile " + shell + " -- /bin/sleep 1",
        sandlock_binary()},
       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  const int job = std::stoi(read_file(pidfile));
-  EXPECT_EQ(kill(job, 0), 0) << "the shell's job " << job << " was killed with the sandbox";
-  kill(job, SIGKILL);
+  for (const std::string& file : {pidfile, orphan_pidfile}) {
+    const int pid = std::stoi(read_file(file));
+    EXPECT_EQ(kill(pid, 0), 0) << file << ": " << pid << " was killed with the sandbox";
+    kill(pid, SIGKILL);
+  }
 }
 
 TEST_F(RunLifecycle, NoCommandIsAnError) {
