@@ -12,7 +12,7 @@
 namespace sandlock {
 
 struct Credentials {
-  static constexpr std::size_t kMaxGroups = 256;  // more: not represented, the call is refused
+  static constexpr std::size_t kMaxGroups = 1024;  // more: not represented, the call is refused
   std::uint32_t uid[4]{};  // real, effective, saved, filesystem
   std::uint32_t gid[4]{};
   std::uint64_t cap_inheritable = 0;

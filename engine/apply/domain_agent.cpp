@@ -127,8 +127,11 @@ PreparedSeccomp agent_filter() {
   // again (a credential change resets that); then it refuses the changes (agent_worker_filter()).
   for (const char* name : kCredentialCalls) allow(name);
   for (const char* name : kCredentialReads) allow(name);
-  for (const int option : {PR_SET_KEEPCAPS, PR_SET_DUMPABLE})
-    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))) == 0;
+  // Only these two settings, each one way: keeping capabilities, and not dumpable.
+  for (const auto& [option, value] : {std::pair{PR_SET_KEEPCAPS, 1}, std::pair{PR_SET_DUMPABLE, 0}})
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
+                                SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option)),
+                                SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(value))) == 0;
   // Forking a worker: a plain fork that hands back a pidfd, nothing else clone can do
   // (threads, namespaces). The worker then adds agent_worker_filter(), flags none.
   ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
@@ -183,12 +186,14 @@ bool start_worker(int fd, int channel, const PreparedSeccomp& worker_filter, con
   // parent_tid, child_tid, tls).
   const long pid = syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, 0, &pidfd, 0, 0);
   if (pid == 0) {
-    // Unable to take on its callers' credentials or to shed the permissions, the worker
-    // does not serve: its first call finds it gone and is retried on another, then fails
-    // closed.
+    // Its own channel first, in place of the first agent's: a credential change makes the
+    // process dumpable for a moment (fs.suid_dumpable), when the first agent's channel must
+    // not be there to take. Unable to take on its callers' credentials or to shed the
+    // permissions, the worker does not serve: its first call finds it gone and is retried on
+    // another, then fails closed.
+    if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     if (take_on(creds, own) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || !install_filter(worker_filter))
       leave(1);
-    if (syscall(SYS_dup3, fd, channel, 0) < 0) leave(1);
     return true;
   }
   answer = pid < 0 ? WireAnswer{0, errno} : WireAnswer{0, 0};
@@ -479,6 +484,7 @@ DomainAgent::Worker DomainAgent::start_worker(const Credentials& creds) {
 }
 
 DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
+  std::chrono::steady_clock::time_point room_made{};  // when this call last evicted a worker
   std::unique_lock lock(mu_);
   for (;;) {
     const auto same = std::find_if(idle_.begin(), idle_.end(), [&](const Worker& w) { return w.creds == creds; });
@@ -522,8 +528,10 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       // have been taken) makes room, and the start is tried again once it has left. Else this
       // call waited for ever at a process limit with room for one worker, idle with other
       // credentials (and never fell back to the first agent, with a worker still counted).
-      if (!idle_.empty()) {
-        Worker evicted = std::move(idle_.back());
+      const auto other = std::find_if(idle_.begin(), idle_.end(), [&](const Worker& w) { return !(w.creds == creds); });
+      if (other != idle_.end()) {
+        Worker evicted = std::move(*other);
+        if (other + 1 != idle_.end()) *other = std::move(idle_.back());
         idle_.pop_back();
         --workers_;
         lock.unlock();
@@ -531,6 +539,7 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
         wait_for_exit(evicted.pidfd.get());
         lock.lock();
         next_start_ = {};
+        room_made = std::chrono::steady_clock::now();
         continue;
       }
       // Those waiting: with none at all, the first agent makes their calls; below the bound
@@ -538,7 +547,9 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       freed_.notify_all();
       continue;
     }
-    if (workers_ == 0) return {};  // none at all, and none to be started now
+    // None at all, and none to be started now; but a worker that made room a moment ago may
+    // not be released yet (its pidfd is readable before its process slot is freed).
+    if (workers_ == 0 && std::chrono::steady_clock::now() - room_made > kRoomSettles) return {};
     if (workers_ < kMaxWorkers) freed_.wait_until(lock, next_start_);
     else freed_.wait(lock);
   }

@@ -126,6 +126,9 @@ class DomainAgent {
   // Under mu_: after a failed start, none is tried before this (unless a worker is lost).
   std::chrono::steady_clock::time_point next_start_{};
   static constexpr std::chrono::milliseconds kStartRetry{50};
+  // After evicting an idle worker to make room, starts are retried (every kStartRetry) this
+  // long before a call falls back to the first agent.
+  static constexpr std::chrono::milliseconds kRoomSettles{200};
 };
 
 // What one copied message may hold: the supervisor copies no more, the agent takes no more.

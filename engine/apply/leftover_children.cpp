@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -73,7 +74,9 @@ void kill_leftover_children(const std::vector<pid_t>& spared) {
   const int ours = seccomp_filters("self");
   std::vector<pid_t> left_alone = spared;  // and those not in the sandbox, or that cannot be killed
   const auto left = [&](pid_t pid) { return std::find(left_alone.begin(), left_alone.end(), pid) != left_alone.end(); };
-  for (;;) {
+  // Bounded: a chain of processes that each fork and exit could otherwise keep us here.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < deadline) {
     std::vector<pid_t> children = own_children();
     std::erase_if(children, left);
     if (children.empty()) return;  // the usual end: one waitid, no /proc scan

@@ -322,7 +322,7 @@ TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
       std::int32_t error;
     } answer{};
     for (;;) {
-      char packet[4096];
+      char packet[16384];
       alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
       iovec iov{packet, sizeof packet};
       msghdr m{};

@@ -221,7 +221,7 @@ TEST_F(RunLifecycle, ProcessesThatLeftTheGroupDieWithTheCommand) {
     EXPECT_FALSE(alive(pid)) << what << ": the daemon " << pid << " outlived the sandbox";
     kill(pid, SIGKILL);
   }
-  const ProcessResult timed_out = run(shell, {"/bin/sh", "-c", detach[2] + "; sleep 30"}, {"--timeout", "1"});
+  const ProcessResult timed_out = run(shell, {"/bin/sh", "-c", detach[2] + "; sleep 30"}, {"--timeout", "3"});
   EXPECT_EQ(timed_out.exit_code, 124) << timed_out.err;
   EXPECT_FALSE(alive(daemon_pid())) << "the daemon outlived the timeout";
 }
@@ -229,14 +229,17 @@ TEST_F(RunLifecycle, ProcessesThatLeftTheGroupDieWithTheCommand) {
 // The children sandlock had before the command are not the sandbox's: the jobs of a shell
 // that exec'd sandlock outlive the run, and so do their children orphaned to sandlock.
 TEST_F(RunLifecycle, ChildrenSandlockInheritedAreNotKilled) {
-  const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\n");
-  const std::string pidfile = dir_.path() + "/job.pid";
-  const std::string orphan_pidfile = dir_.path() + "/orphan.pid";
-  // A job, and a job's child orphaned (to sandlock, their subreaper) while the command runs.
+  const auto shell = dir_.write("shell.yaml", "version: 1\nextends: [base/shell]\nfilesystem: {write: [" + dir_.path() + "]}\n");
+  const std::string pidfile = dir_.path() + "/job.pid", orphan_pidfile = dir_.path() + "/orphan.pid";
+  const std::string started = dir_.path() + "/started";
+  // A job, and a job's child orphaned (to sandlock, their subreaper) while the command runs:
+  // the job waits for the command to have started, the command for the orphan to be there.
   const ProcessResult r = run_process(
       {"/bin/sh", "-c",
-       "sleep 30 >/dev/null 2>&1 & echo $! > " + pidfile + "; (sleep 0.2; sleep 30 >/dev/null 2>&1 & echo $! > " +
-           orphan_pidfile + ") & exec \"$0\" run --profile " + shell + " -- /bin/sleep 1",
+       "sleep 30 >/dev/null 2>&1 & echo $! > " + pidfile + "; (while [ ! -e " + started +
+           " ]; do sleep 0.01; done; sleep 30 >/dev/null 2>&1 & echo $! > " + orphan_pidfile +
+           ") & exec \"$0\" run --profile " + shell + " -- /bin/sh -c 'touch " + started + "; while [ ! -s " +
+           orphan_pidfile + " ]; do sleep 0.01; done; sleep 0.2'",
        sandlock_binary()},
       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
   EXPECT_EQ(r.exit_code, 0) << r.err;

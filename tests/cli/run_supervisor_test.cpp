@@ -470,6 +470,12 @@ TEST_F(RunSupervised, UnixCallsWorkWhenNoWorkerCanBeForked) {
 TEST_F(RunSupervised, UnixCallsWorkWhenSandlockIsNotRoot) {
   if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (to start sandlock as another user with setpriv)";
   if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "SKIP: /usr/bin/setpriv (util-linux) is not installed";
+  const std::vector<std::string> as_nobody{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  for (const std::string& needed : {sandlock_binary(), source_dir() + "/policies/python3.yaml"}) {
+    std::vector<std::string> check = as_nobody;
+    check.insert(check.end(), {"/usr/bin/test", "-r", needed});
+    if (run_process(check).exit_code != 0) GTEST_SKIP() << "SKIP: uid 65534 cannot read " << needed;
+  }
   ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
   const std::string sockets = dir_.path() + "/sockets";
   ASSERT_EQ(mkdir(sockets.c_str(), 0755), 0);
@@ -477,7 +483,6 @@ TEST_F(RunSupervised, UnixCallsWorkWhenSandlockIsNotRoot) {
   ASSERT_EQ(chmod((sockets + "/open.sock").c_str(), 0666), 0);
   const auto p = allow(quoted("tcp://127.0.0.1:1"));
   ASSERT_EQ(chmod(p.c_str(), 0644), 0);
-  const std::vector<std::string> as_nobody{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
   const std::vector<std::string> connect{kPython, "-c", probe_code_, "unix-connect-in", sockets, "open.sock"};
   std::vector<std::string> sandboxed = as_nobody;
   for (const std::string& a : {sandlock_binary(), std::string("run"), std::string("--profile"), p, std::string("--")})
