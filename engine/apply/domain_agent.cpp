@@ -483,17 +483,19 @@ DomainAgent::Worker DomainAgent::start_worker(const Credentials& creds) {
   return worker;
 }
 
+DomainAgent::Worker DomainAgent::take_idle(std::vector<Worker>::iterator at) {
+  Worker worker = std::move(*at);
+  if (at + 1 != idle_.end()) *at = std::move(idle_.back());
+  idle_.pop_back();
+  return worker;
+}
+
 DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
   std::chrono::steady_clock::time_point room_made{};  // when this call last evicted a worker
   std::unique_lock lock(mu_);
   for (;;) {
     const auto same = std::find_if(idle_.begin(), idle_.end(), [&](const Worker& w) { return w.creds == creds; });
-    if (same != idle_.end()) {
-      Worker worker = std::move(*same);
-      if (same + 1 != idle_.end()) *same = std::move(idle_.back());
-      idle_.pop_back();
-      return worker;
-    }
+    if (same != idle_.end()) return take_idle(same);
     if (workers_ == kMaxWorkers && !idle_.empty()) {
       // Every worker is taken or idle with other credentials: one idle one makes room (its
       // channel closed, it leaves).
@@ -530,9 +532,7 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       // credentials (and never fell back to the first agent, with a worker still counted).
       const auto other = std::find_if(idle_.begin(), idle_.end(), [&](const Worker& w) { return !(w.creds == creds); });
       if (other != idle_.end()) {
-        Worker evicted = std::move(*other);
-        if (other + 1 != idle_.end()) *other = std::move(idle_.back());
-        idle_.pop_back();
+        Worker evicted = take_idle(other);
         --workers_;
         lock.unlock();
         evicted.channel.reset();  // it leaves when its channel closes

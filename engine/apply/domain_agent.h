@@ -112,6 +112,7 @@ class DomainAgent {
     Credentials creds;  // those it took on: it serves only callers that have them
   };
   Worker take_worker(const Credentials& creds);
+  Worker take_idle(std::vector<Worker>::iterator at);  // out of idle_ (under mu_)
   Worker start_worker(const Credentials& creds);
   void keep_worker(Worker worker);  // back to the idle ones
   void lose_worker();                  // one that died or could not be started
