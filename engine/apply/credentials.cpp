@@ -53,6 +53,30 @@ bool one_cap(const std::string& status, std::string_view field, std::uint64_t& o
 
 }  // namespace
 
+std::optional<CapabilitySets> read_capabilities() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
+  if (syscall(SYS_capget, &header, data) != 0) return std::nullopt;
+  CapabilitySets sets;
+  for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
+    sets.effective |= std::uint64_t{data[i].effective} << (32 * i);
+    sets.permitted |= std::uint64_t{data[i].permitted} << (32 * i);
+    sets.inheritable |= std::uint64_t{data[i].inheritable} << (32 * i);
+  }
+  return sets;
+}
+
+int write_capabilities(const CapabilitySets& sets) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
+  for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
+    data[i].effective = static_cast<std::uint32_t>(sets.effective >> (32 * i));
+    data[i].permitted = static_cast<std::uint32_t>(sets.permitted >> (32 * i));
+    data[i].inheritable = static_cast<std::uint32_t>(sets.inheritable >> (32 * i));
+  }
+  return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
+}
+
 bool in_our_user_namespace(pid_t tid) {
   struct stat ours {}, theirs {};
   const std::string path = "/proc/" + std::to_string(tid) + "/ns/user";
@@ -91,12 +115,11 @@ std::optional<Credentials> own_credentials() {
   if (n < 0) return std::nullopt;
   c.group_count = static_cast<std::uint32_t>(n);
   for (int i = 0; i < n; ++i) c.groups[i] = groups[i];
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
-  if (syscall(SYS_capget, &header, data) != 0) return std::nullopt;
-  c.cap_inheritable = data[0].inheritable | std::uint64_t{data[1].inheritable} << 32;
-  c.cap_permitted = data[0].permitted | std::uint64_t{data[1].permitted} << 32;
-  c.cap_effective = data[0].effective | std::uint64_t{data[1].effective} << 32;
+  const auto caps = read_capabilities();
+  if (!caps) return std::nullopt;
+  c.cap_inheritable = caps->inheritable;
+  c.cap_permitted = caps->permitted;
+  c.cap_effective = caps->effective;
   return c;
 }
 
@@ -107,18 +130,6 @@ bool same_groups(const Credentials& a, const Credentials& b) {
   for (std::uint32_t i = 0; i < a.group_count; ++i)
     if (a.groups[i] != b.groups[i]) return false;
   return true;
-}
-
-// Sets the three capability sets (capset, version 3).
-int set_capabilities(std::uint64_t effective, std::uint64_t permitted, std::uint64_t inheritable) {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
-  for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
-    data[i].effective = static_cast<std::uint32_t>(effective >> (32 * i));
-    data[i].permitted = static_cast<std::uint32_t>(permitted >> (32 * i));
-    data[i].inheritable = static_cast<std::uint32_t>(inheritable >> (32 * i));
-  }
-  return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
 }
 
 bool same_ids(const std::uint32_t (&a)[4], const std::uint32_t (&b)[4], int n) {
@@ -151,17 +162,14 @@ int take_on(const Credentials& c, const Credentials& current) {
   if (c.uid[3] != (new_uids ? c.uid[1] : current.uid[3])) {  // a uid change set it to the effective one
     // A filesystem uid other than the new effective one needs CAP_SETUID, which the uid
     // change took out of the effective set: back from the permitted one, if it is there.
-    const auto now = own_credentials();
+    const auto now = read_capabilities();
     if (!now) return EPERM;
-    if (now->cap_effective != now->cap_permitted)
-      if (const int err = set_capabilities(now->cap_permitted, now->cap_permitted, now->cap_inheritable)) return err;
+    if (now->effective != now->permitted)
+      if (const int err = write_capabilities({now->permitted, now->permitted, now->inheritable})) return err;
     syscall(SYS_setfsuid, c.uid[3]);
   }
-  const auto now = own_credentials();
-  if (!now) return EPERM;
-  if (now->cap_effective != c.cap_effective || now->cap_permitted != c.cap_permitted ||
-      now->cap_inheritable != c.cap_inheritable)
-    if (const int err = set_capabilities(c.cap_effective, c.cap_permitted, c.cap_inheritable)) return err;
+  // The caller's sets (setting unchanged ones needs no privilege), then all read back.
+  if (const int err = write_capabilities({c.cap_effective, c.cap_permitted, c.cap_inheritable})) return err;
   const auto taken = own_credentials();
   return taken && *taken == c ? 0 : EPERM;
 }

@@ -25,6 +25,17 @@ struct Credentials {
   bool operator==(const Credentials&) const = default;
 };
 
+// A process's capability sets (bits 1 << CAP_*).
+struct CapabilitySets {
+  std::uint64_t effective = 0;
+  std::uint64_t permitted = 0;
+  std::uint64_t inheritable = 0;
+};
+// This process's (capget, version 3), and setting them (capset: 0 or an errno). Raw
+// syscalls, no allocation: forked and vfork-style children call them.
+std::optional<CapabilitySets> read_capabilities();
+int write_capabilities(const CapabilitySets& sets);
+
 // Whether `tid` is in this process's user namespace, where its capabilities count.
 bool in_our_user_namespace(pid_t tid);
 

@@ -37,6 +37,12 @@ PreparedSeccomp program_of(const SeccompFilter& filter, bool ok) {
   return out;
 }
 
+// Adds `action` for the syscall `name`, unconditionally; false when libseccomp fails.
+bool add_rule(scmp_filter_ctx ctx, std::uint32_t action, const char* name) {
+  const int nr = seccomp_syscall_resolve_name(name);
+  return nr >= 0 && seccomp_rule_add(ctx, action, nr, 0) == 0;
+}
+
 }  // namespace
 
 // The calls a worker makes to take on its callers' credentials (credentials.cpp), and then
@@ -47,12 +53,8 @@ constexpr const char* kCredentialReads[] = {"getresuid", "getresgid", "getgroups
 PreparedSeccomp agent_worker_filter() {
   const SeccompFilter filter(seccomp_init(SCMP_ACT_ALLOW));
   auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
-  bool ok = ctx && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 0) == 0 &&
-            seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prctl), 0) == 0;
-  for (const char* name : kCredentialCalls) {
-    const int nr = seccomp_syscall_resolve_name(name);
-    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) == 0;
-  }
+  bool ok = ctx && add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "clone") && add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl");
+  for (const char* name : kCredentialCalls) ok = ok && add_rule(ctx, SCMP_ACT_ERRNO(EPERM), name);
   return program_of(filter, ok);
 }
 
@@ -114,10 +116,7 @@ PreparedSeccomp agent_filter() {
   auto* ctx = static_cast<scmp_filter_ctx>(filter.get());
   if (!ctx) return {};
   bool ok = true;
-  const auto allow = [&](const char* name) {
-    const int nr = seccomp_syscall_resolve_name(name);
-    ok = ok && nr >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0;
-  };
+  const auto allow = [&](const char* name) { ok = ok && add_rule(ctx, SCMP_ACT_ALLOW, name); };
   for (const char* name : {"recvmsg", "sendmsg", "sendto", "connect", "bind", "getsockopt", "fchdir", "close",
                            "dup3", "exit", "exit_group", "rt_sigreturn", "restart_syscall",
                            // Harmless (its own signal stack); sanitizer runtimes call it.

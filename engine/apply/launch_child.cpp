@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <memory>
 
+#include "engine/apply/credentials.h"
 #include "engine/apply/pidfd.h"
 #include "engine/apply/pids_cgroup.h"
 #include "engine/apply/terminal.h"
@@ -46,16 +47,12 @@ int drop_capabilities(std::uint64_t caps) {
       prctl(PR_CAPBSET_DROP, c, 0, 0, 0);  // EPERM without CAP_SETPCAP: NO_NEW_PRIVS suffices
       prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, c, 0, 0);
     }
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
-  if (syscall(SYS_capget, &header, data) != 0) return errno;
-  for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; ++i) {
-    const auto keep = static_cast<std::uint32_t>(~(caps >> (32 * i)));
-    data[i].effective &= keep;
-    data[i].permitted &= keep;
-    data[i].inheritable &= keep;
-  }
-  return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
+  auto sets = read_capabilities();
+  if (!sets) return errno;
+  sets->effective &= ~caps;
+  sets->permitted &= ~caps;
+  sets->inheritable &= ~caps;
+  return write_capabilities(*sets);
 }
 
 // The domain agent: forked inside the Landlock domain, before the seccomp filter, as the

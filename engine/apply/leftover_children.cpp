@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/apply/task_status.h"
 #include "engine/util/disk.h"
 
 namespace sandlock {
@@ -28,18 +29,10 @@ pid_t parent_in_stat(std::string_view stat) {
   return ec == std::errc() ? ppid : -1;
 }
 
-// Seccomp_filters in /proc/<pid>/status ("self" for ours); -1 when it cannot be read.
-int seccomp_filters(const std::string& pid) {
-  const auto status = disk::read_file("/proc/" + pid + "/status");
-  if (!status) return -1;
-  const auto at = status->find("\nSeccomp_filters:");
-  if (at == std::string::npos) return -1;
-  int n = -1;
-  const char* p = status->data() + at + 17;
-  const char* const end = status->data() + status->size();
-  while (p < end && (*p == ' ' || *p == '\t')) ++p;
-  const auto [next, ec] = std::from_chars(p, end, n);
-  return ec == std::errc() ? n : -1;
+// Seccomp_filters in /proc/<pid>/status; -1 when it cannot be read.
+long long seccomp_filters(pid_t pid) {
+  const auto status = read_task_status(pid);
+  return status ? static_cast<long long>(status_field(*status, "Seccomp_filters", 10)) : -1;
 }
 
 bool has_children() {
@@ -71,7 +64,7 @@ std::vector<pid_t> own_children() {
 }
 
 void kill_leftover_children(const std::vector<pid_t>& spared) {
-  const int ours = seccomp_filters("self");
+  const long long ours = seccomp_filters(getpid());
   std::vector<pid_t> left_alone = spared;  // and those not in the sandbox, or that cannot be killed
   const auto left = [&](pid_t pid) { return std::find(left_alone.begin(), left_alone.end(), pid) != left_alone.end(); };
   // Bounded: a chain of processes that each fork and exit could otherwise keep us here.
@@ -82,8 +75,7 @@ void kill_leftover_children(const std::vector<pid_t>& spared) {
     if (children.empty()) return;  // the usual end: one waitid, no /proc scan
     std::vector<pid_t> killed;
     for (const pid_t pid : children) {
-      const int filters = seccomp_filters(std::to_string(pid));
-      if (ours >= 0 && filters > ours && kill(pid, SIGKILL) == 0) killed.push_back(pid);
+      if (ours >= 0 && seccomp_filters(pid) > ours && kill(pid, SIGKILL) == 0) killed.push_back(pid);
       else left_alone.push_back(pid);
     }
     for (const pid_t pid : killed)

@@ -112,6 +112,18 @@ TEST(LeftoverChildren, KillsChildrenAndWhatTheyLeave) {
   }
 }
 
+// Whether our child `pid` has been reaped (waitid finds it no more).
+bool reaped(pid_t pid) {
+  siginfo_t info{};
+  return waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG) != 0;
+}
+
+// Whether our child `pid` is alive and not reaped.
+bool alive(pid_t pid) {
+  siginfo_t info{};
+  return kill(pid, 0) == 0 && waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG) == 0 && info.si_pid == 0;
+}
+
 // A child outside the sandbox (no filter beyond ours: an orphan of a job sandlock had
 // before) is left alone, alive; the sandbox's dies.
 TEST(LeftoverChildren, LeavesChildrenOutsideTheSandboxAlone) {
@@ -119,11 +131,7 @@ TEST(LeftoverChildren, LeavesChildrenOutsideTheSandboxAlone) {
               const pid_t outside = sleeping_child("outside", false);
               const pid_t inside = sleeping_child("inside");
               kill_leftover_children({});
-              siginfo_t info{};
-              const bool inside_reaped = waitid(P_PID, static_cast<id_t>(inside), &info, WEXITED | WNOHANG) != 0;
-              const bool outside_alive = kill(outside, 0) == 0 &&
-                                         waitid(P_PID, static_cast<id_t>(outside), &info, WEXITED | WNOHANG) == 0 &&
-                                         info.si_pid == 0;
+              const bool inside_reaped = reaped(inside), outside_alive = alive(outside);
               kill(outside, SIGKILL);
               return inside_reaped && outside_alive ? 0 : 1;
             }),
@@ -136,11 +144,7 @@ TEST(LeftoverChildren, SparesTheChildrenNamed) {
               const pid_t before = sleeping_child("before");
               const pid_t after = sleeping_child("after");
               kill_leftover_children({before});
-              siginfo_t info{};
-              const bool after_reaped = waitid(P_PID, static_cast<id_t>(after), &info, WEXITED | WNOHANG) != 0;
-              const bool before_alive = kill(before, 0) == 0 &&
-                                        waitid(P_PID, static_cast<id_t>(before), &info, WEXITED | WNOHANG) == 0 &&
-                                        info.si_pid == 0;
+              const bool after_reaped = reaped(after), before_alive = alive(before);
               kill(before, SIGKILL);
               return after_reaped && before_alive ? 0 : 1;
             }),
