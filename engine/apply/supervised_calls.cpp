@@ -21,6 +21,7 @@
 #include "engine/apply/child_memory.h"
 #include "engine/apply/credentials.h"
 #include "engine/apply/pidfd.h"
+#include "engine/apply/socket_kind.h"
 #include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
 
@@ -49,12 +50,6 @@ NetProto proto_of(int type, int protocol) {
   if (type == SOCK_DGRAM && (protocol == IPPROTO_UDP || protocol == IPPROTO_UDPLITE)) return kProtoUdp;
   if (type == SOCK_DGRAM && (protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6)) return kProtoIcmp;
   return NetProto{};  // nothing the policy can speak about: refused
-}
-
-int int_option(int fd, int name) {
-  int value = -1;
-  socklen_t len = sizeof value;
-  return getsockopt(fd, SOL_SOCKET, name, &value, &len) == 0 ? value : -1;
 }
 
 // Keeps a duplicate registered while an operation may block on it.
@@ -225,11 +220,12 @@ class CallHandler {
     if (read_before_taking_) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
     if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
-    family_ = int_option(sock_.get(), SO_DOMAIN);
-    if (family_ < 0) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
-    type_ = int_option(sock_.get(), SO_TYPE);
+    const std::optional<SocketKind> kind = socket_kind(sock_.get());
+    if (!kind) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
+    family_ = kind->family;
+    type_ = kind->type;
     if (inet()) {
-      proto_ = proto_of(type_, int_option(sock_.get(), SO_PROTOCOL));
+      proto_ = proto_of(type_, kind->protocol);
       if (proto_ == NetProto{}) return fail(EACCES);
     } else if (!ctx_.agent) {
       return fail(EACCES);
