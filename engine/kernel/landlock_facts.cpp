@@ -86,9 +86,12 @@ std::string fs_rights_to_string(std::uint64_t bits) {
 
 std::uint64_t fs_read_access() { return kFsReadFile | kFsReadDir; }
 std::uint64_t fs_exec_access() { return fs_read_access() | kFsExecute; }
+// No make_char or make_block: a device node made in a writable directory opens the device
+// with only that directory's rights checked (a sandbox that keeps CAP_MKNOD, as root does,
+// would reach /dev/kmsg or a raw disk). A profile that means it names them in `rules`.
 std::uint64_t fs_write_access() {
-  return fs_read_access() | kFsWriteFile | kFsRemoveDir | kFsRemoveFile | kFsMakeChar | kFsMakeDir |
-         kFsMakeReg | kFsMakeSock | kFsMakeFifo | kFsMakeBlock | kFsMakeSym | kFsRefer | kFsTruncate;
+  return fs_read_access() | kFsWriteFile | kFsRemoveDir | kFsRemoveFile | kFsMakeDir | kFsMakeReg |
+         kFsMakeSock | kFsMakeFifo | kFsMakeSym | kFsRefer | kFsTruncate;
 }
 
 std::span<const ProtectionFacts> all_protections() { return kProtections; }

@@ -1,6 +1,6 @@
 # Performs one operation inside a sandbox and prints "ok" or "errno N".
 # Run as: python3 -c "$(cat probe.py)" OP ARGS...  (no file of ours needs to be readable)
-import errno, os, socket, sys
+import errno, os, socket, stat, sys
 
 def sockaddr_in(host, port):
     import struct
@@ -27,6 +27,10 @@ def run(op, args):
         os.close(fd)
     elif op == "mkdir":
         os.mkdir(args[0])
+    elif op == "mknod-null":  # a character device node of /dev/null's numbers (1, 3), then a read of it
+        os.mknod(args[0], 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        with open(args[0], "rb") as f:
+            f.read(1)
     elif op == "remove":
         os.unlink(args[0])
     elif op == "rename":

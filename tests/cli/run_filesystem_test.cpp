@@ -38,6 +38,21 @@ TEST_F(RunFs, WriteNeedsWriteGrant) {
   EXPECT_EQ(probe(rw, {"mkdir", a_ + "/d"}), "ok");
 }
 
+// A device node made in a writable directory would open its device with only that
+// directory's rights checked: `write` does not include make_char or make_block, and a
+// root sandbox (which keeps CAP_MKNOD) gets EACCES. Controls: the rights named in `rules`
+// make the node and read it; so does the same operation unsandboxed.
+TEST_F(RunFs, WriteMakesNoDeviceNodesUnlessRulesNameThem) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (CAP_MKNOD) to make a device node at all";
+  const auto rw = profile("filesystem: {write: [" + a_ + "]}\n", "rw.yaml");
+  const auto dev = profile("filesystem:\n  rules:\n    - {path: " + a_ + ", access: [read_file, make_char]}\n", "dev.yaml");
+  EXPECT_EQ(probe(rw, {"mknod-null", a_ + "/null"}), "errno 13") << last().err;
+  EXPECT_FALSE(std::filesystem::exists(a_ + "/null"));
+  EXPECT_EQ(probe(dev, {"mknod-null", a_ + "/null"}), "ok") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "mknod-null", b_ + "/null"});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+}
+
 TEST_F(RunFs, ExecuteNeedsExecGrant) {
   std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
   const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");
