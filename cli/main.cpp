@@ -111,7 +111,7 @@ void add_run(CLI::App& app, Cli& cli) {
   auto* degraded_opt = run->add_option("--allow-degraded", v->allow_degraded, "Let protection P degrade when the kernel lacks it (repeatable)")
                            ->allow_extra_args(false);
   auto* disable_opt = run->add_option("--disable", v->disable, "Turn protection P off (repeatable)")->allow_extra_args(false);
-  run->add_option("--abi", v->run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
+  auto* abi_opt = run->add_option("--abi", v->run_abi, "Behave as on a kernel with Landlock ABI N (1..host)");
   run->add_option("--timeout", v->timeout, "Kill the whole sandbox after SECONDS (exit 124)")->check(CLI::PositiveNumber);
   run->add_option("--env", v->run_opts.env, "Set K=V in the sandbox environment (repeatable)")->allow_extra_args(false);
   run->add_flag("--verbose,-v", v->run_opts.verbose, "Print the protection table and plan summary to stderr");
@@ -123,7 +123,7 @@ void add_run(CLI::App& app, Cli& cli) {
       if (o == degraded_opt && di < v->allow_degraded.size()) v->run_opts.overrides.push_back({v->allow_degraded[di++], ProtectionState::Degradable});
       if (o == disable_opt && xi < v->disable.size()) v->run_opts.overrides.push_back({v->disable[xi++], ProtectionState::Disabled});
     }
-    if (v->run_abi) v->run_opts.abi = v->run_abi;
+    if (abi_opt->count()) v->run_opts.abi = v->run_abi;  // 0 too: the engine refuses it (exit 125)
     if (v->timeout > 0) v->run_opts.timeout_seconds = v->timeout;
     RunInvocation inv;
     inv.options = v->run_opts;

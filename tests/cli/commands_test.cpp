@@ -24,6 +24,21 @@ TEST(CommandLine, UsageErrorsExitTwoAndRunsExit125) {
     EXPECT_NE(help.out.find(name), std::string::npos) << name;
 }
 
+// A clamp the kernel cannot honour is refused, never ignored: --abi 0 once ran at the host's
+// ABI. Control: --abi 1 runs (at ABI 1, the demo's strict protections made degradable).
+TEST(CommandLine, RunRefusesAnAbiOutOfRange) {
+  const std::string demo = policies_dir() + "/demo.yaml";
+  for (const char* abi : {"0", "-1", "9"}) {
+    const auto r = run_sandlock({"run", "--abi", abi, "--profile", demo, "--", "/bin/true"});
+    EXPECT_EQ(r.exit_code, 125) << abi;
+    EXPECT_NE(r.err.find("--abi " + std::string(abi) + " is out of range"), std::string::npos) << r.err;
+  }
+  const auto ok = run_sandlock({"run", "--abi", "1", "--allow-degraded", "net-tcp", "--allow-degraded", "fs-ioctl-dev",
+                                "--allow-degraded", "fs-refer", "--allow-degraded", "fs-truncate", "--profile", demo,
+                                "--", "/bin/true"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 TEST(ValidateCommand, ShippedPoliciesAreValid) {
   auto r = run_sandlock({"validate", policies_dir()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
