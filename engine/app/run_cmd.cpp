@@ -168,7 +168,7 @@ std::optional<CachedRun> make_entry(const RunInvocation& inv, const RunArgs& run
 // command line parser took too.
 void store_in_cache(const RunInvocation& inv, const RunArgs& run, const std::string& engine_path, CachedRun& entry,
                     const FactLog& log, std::ostream& err) {
-  if (cache_mode(inv.environment) == CacheMode::Off || !log.consistent()) return;
+  if (cache_mode(inv.environment) == CacheMode::Off || !log.consistent() || inv.cwd.empty()) return;
   // Exactly what follows `--`, or nothing on either side (the profile's program): a command
   // given without `--` is not cached, since the launcher would not see where it starts.
   if (run.command != inv.options.command) return;

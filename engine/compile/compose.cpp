@@ -114,6 +114,9 @@ std::string parent_dir(const std::string& path) {
 }
 
 std::string absolute_path(const std::string& path, const std::string& base_dir) {
+  // No base: the working directory could not be read. The path stays relative, for the
+  // kernel to resolve in the directory it names (never "/" + path: another file).
+  if (base_dir.empty() && (path.empty() || path[0] != '/')) return path;
   std::string joined = (!path.empty() && path[0] == '/') ? path : base_dir + "/" + path;
   std::vector<std::string> parts;
   std::size_t i = 0;

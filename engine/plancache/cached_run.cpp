@@ -45,6 +45,7 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   if (!dir) return miss("no cache directory (set HOME, XDG_CACHE_HOME or SANDLOCK_CACHE_DIR)");
   const RunArgs run = split_run_args(args);
   const std::string cwd = disk::current_directory();
+  if (cwd.empty()) return miss("the working directory cannot be read");
   std::string why;
   const std::string name = entry_file_name(geteuid(), cwd, run.key);
   const auto bytes = load_entry(*dir, name, why);

@@ -93,7 +93,7 @@ bool is_symlink(const std::string& path) {
 
 std::string current_directory() {
   char buf[4096];
-  return getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
+  return getcwd(buf, sizeof buf) ? std::string(buf) : std::string();
 }
 
 }  // namespace sandlock::disk

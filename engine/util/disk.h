@@ -25,7 +25,8 @@ bool is_symlink(const std::string& path);       // lstat
 std::optional<std::string> read_fd(int fd);
 // Writes all of `text` to `fd` (retrying short writes and EINTR); false on an error.
 bool write_all(int fd, std::string_view text);
-// The working directory, or "/" when it cannot be had.
+// The working directory, or "" when it cannot be read (removed, or longer than PATH_MAX):
+// never a stand-in, which ${PWD} in a profile would make a grant of.
 std::string current_directory();
 
 }  // namespace sandlock::disk

@@ -37,7 +37,9 @@ std::optional<std::string> resolve(std::string_view body, const ExpandEnv& env, 
   }
   if (body == "HOME" || body == "PWD" || body == "TMPDIR") {
     if (auto v = lookup(env, body)) return v;
-    return fail(error, "var.unset", "variable '" + std::string(body) + "' is not set", {}, at);
+    std::string hint;
+    if (body == "PWD") hint = "the working directory cannot be read (removed, or a path longer than 4096 bytes): run from another";
+    return fail(error, "var.unset", "variable '" + std::string(body) + "' is not set", hint, at);
   }
   const std::vector<std::string> known = {"${HOME}", "${PWD}", "${TMPDIR}"};
   std::string hint = did_you_mean("${" + std::string(body) + "}", known);

@@ -233,6 +233,40 @@ TEST_F(RunCached, TheHostEnvironmentIsReadAtEachRun) {
   EXPECT_EQ(cached.out, "second\n");
 }
 
+// A working directory that cannot be read (removed here; a path over 4096 bytes is the
+// other case) once stood for "/": ${PWD} in `write` granted the whole filesystem, fresh and
+// cached. Now ${PWD} is an error there (125, the command never runs) and nothing is cached.
+// Control: from a directory that exists, the same profile writes there and only there.
+TEST_F(RunCached, AWorkingDirectoryThatCannotBeReadIsNeverTakenForRoot) {
+  const auto p = shell_profile("filesystem: {write: [\"${PWD}\"]}\n");
+  const std::string gone = dir_.path() + "/gone";
+  const std::string cmd = "touch " + b_ + "/written && echo wrote";
+  const std::string sandlock = sandlock_binary();
+  const auto from = [&](const std::string& where, const std::vector<std::string>& env) {
+    return run_process({"/bin/sh", "-c", "mkdir -p " + where + " && cd " + where + " && " +
+                                             (where == gone ? "rmdir " + gone + " && " : "") + "exec " + sandlock +
+                                             " run --profile " + p + " -- /bin/sh -c '" + cmd + "'"},
+                       concat({"SANDLOCK_CACHE_DIR=" + cache_dir()}, env));
+  };
+  for (int i = 0; i < 2; ++i) {  // the second would be the cached run
+    const auto r = from(gone, {});
+    EXPECT_EQ(r.exit_code, 125) << r.err;
+    EXPECT_NE(r.err.find("variable 'PWD' is not set"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the working directory cannot be read"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_FALSE(fs::exists(b_ + "/written"));
+  EXPECT_EQ(entries(), 0u);
+  const auto control = from(b_, {});
+  EXPECT_EQ(control.exit_code, 0) << control.err;
+  EXPECT_TRUE(fs::exists(b_ + "/written"));
+  EXPECT_EQ(run_process({"/bin/sh", "-c", "cd " + a_ + " && exec " + sandlock + " run --profile " + p +
+                                              " -- /bin/sh -c 'touch " + b_ + "/other'"},
+                        {"SANDLOCK_CACHE_DIR=" + cache_dir()})
+                .exit_code,
+            1);  // from a/, b/ is not ${PWD}: touch is refused
+}
+
 TEST_F(RunCached, ACommandWithoutDoubleDashIsNotCached) {
   // The launcher takes the command from after `--`; without one it cannot tell where the
   // command starts, so such a run always goes to the engine.
