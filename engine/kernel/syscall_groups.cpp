@@ -7,17 +7,17 @@ namespace {
 
 using SV = std::string_view;
 
-constexpr std::array<SV, 14> kMount{"mount", "umount", "umount2", "pivot_root", "chroot", "fsopen",
+constexpr std::array<SV, 15> kMount{"mount", "umount", "umount2", "pivot_root", "chroot", "fsopen",
                                     "fsmount", "fspick", "fsconfig", "move_mount", "open_tree",
-                                    "mount_setattr", "open_tree_attr", "statmount"};
+                                    "mount_setattr", "open_tree_attr", "statmount", "listmount"};
 constexpr std::array<SV, 3> kModule{"init_module", "finit_module", "delete_module"};
 constexpr std::array<SV, 3> kReboot{"reboot", "kexec_load", "kexec_file_load"};
 constexpr std::array<SV, 2> kSwap{"swapon", "swapoff"};
 constexpr std::array<SV, 4> kRawIo{"ioperm", "iopl", "pciconfig_read", "pciconfig_write"};
 constexpr std::array<SV, 6> kClock{"adjtimex", "clock_adjtime", "clock_settime", "settimeofday",
                                    "stime", "clock_adjtime64"};
-constexpr std::array<SV, 5> kDebug{"ptrace", "process_vm_readv", "process_vm_writev",
-                                   "perf_event_open", "lookup_dcookie"};
+constexpr std::array<SV, 6> kDebug{"ptrace", "process_vm_readv", "process_vm_writev",
+                                   "perf_event_open", "lookup_dcookie", "pidfd_getfd"};
 constexpr std::array<SV, 3> kKeyring{"keyctl", "add_key", "request_key"};
 constexpr std::array<SV, 16> kObsolete{"_sysctl", "afs_syscall", "bdflush", "break", "create_module",
                                        "ftime", "get_kernel_syms", "getpmsg", "gtty", "lock",
@@ -31,7 +31,8 @@ constexpr std::array<SV, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uri
 // cannot read) answered with ENOSYS so libc falls back to clone.
 constexpr std::array<SV, 4> kNamespaces{"unshare", "setns", "clone:newns", "clone3:enosys"};
 constexpr std::array<SV, 2> kHostname{"sethostname", "setdomainname"};
-constexpr std::array<SV, 4> kPrivileged{"bpf", "userfaultfd", "quotactl", "acct"};
+// fanotify: a root sandbox could block or watch every open on the host's filesystems.
+constexpr std::array<SV, 6> kPrivileged{"bpf", "userfaultfd", "quotactl", "quotactl_fd", "acct", "fanotify_init"};
 constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"};
 constexpr std::array<SV, 2> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux"};
 constexpr std::array<SV, 1> kRawSockets{"socket:raw"};
@@ -46,14 +47,14 @@ constexpr std::array<SyscallGroup, 20> kGroups{{
     {"@swap", "enabling and disabling swap", kSwap, true},
     {"@raw-io", "raw I/O port access", kRawIo, true},
     {"@clock", "changing the system clock", kClock, true},
-    {"@debug", "ptrace, cross-process memory access, perf", kDebug, true},
+    {"@debug", "ptrace, cross-process memory and descriptor access, perf", kDebug, true},
     {"@keyring", "the kernel keyring", kKeyring, true},
     {"@obsolete", "unusual, obsolete or unimplemented syscalls", kObsolete, true},
     {"@sysv-ipc", "System V message queues, semaphores and shared memory", kSysvIpc, true},
     {"@io-uring", "io_uring (bypasses seccomp for the operations it queues)", kIoUring, true},
     {"@namespaces", "entering and creating namespaces (also clone with CLONE_NEW*)", kNamespaces, true},
     {"@hostname", "changing the host and domain name", kHostname, true},
-    {"@privileged", "bpf, userfaultfd, quotactl, acct", kPrivileged, true},
+    {"@privileged", "bpf, userfaultfd, quotactl, acct, fanotify", kPrivileged, true},
     {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
     {"@tty-inject", "pushing input into a terminal (ioctl TIOCSTI, TIOCLINUX)", kTtyInject, true},
     {"@raw-sockets", "raw IP sockets and AF_PACKET (packet crafting and sniffing)", kRawSockets, true},

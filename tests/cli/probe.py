@@ -516,11 +516,13 @@ def run(op, args):
                 raise OSError(ctypes.get_errno(), "setns")
         finally:
             os.close(fd)
-    elif op in ("mount", "ptrace", "bpf", "keyctl", "personality", "io_uring_setup", "clone-newuser", "clone3", "tiocsti", "raw-socket"):
+    elif op in ("mount", "ptrace", "bpf", "keyctl", "personality", "io_uring_setup", "clone-newuser", "clone3", "tiocsti",
+                "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd"):
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         nr = {"mount": 165, "ptrace": 101, "bpf": 321, "keyctl": 250, "personality": 135,
-              "io_uring_setup": 425, "clone-newuser": 56, "clone3": 435}
+              "io_uring_setup": 425, "clone-newuser": 56, "clone3": 435, "fanotify_init": 300, "pidfd_getfd": 438,
+              "quotactl_fd": 443}
         if op == "mount":
             rc = libc.syscall(nr[op], b"none", b"/tmp", b"tmpfs", 0, None)
         elif op == "ptrace":
@@ -556,6 +558,15 @@ def run(op, args):
                 rc = libc.ioctl(fd, termios.TIOCSTI, ctypes.c_char_p(b"x"))
             finally:
                 os.close(fd)
+        elif op == "fanotify_init":
+            rc = libc.syscall(nr[op], 0, 0)  # FAN_CLASS_NOTIF, O_RDONLY events
+        elif op == "pidfd_getfd":  # this process's own stdin, through its pidfd
+            pidfd = libc.syscall(434, os.getpid(), 0)
+            rc = libc.syscall(nr[op], pidfd, 0, 0) if pidfd >= 0 else pidfd
+        elif op == "quotactl_fd":
+            fd = os.open(sys.executable, os.O_RDONLY)  # a file the sandbox may read: its filesystem's quota
+            rc = libc.syscall(nr[op], fd, 0x800001, 0, None)  # Q_SYNC
+            os.close(fd)
         elif op == "raw-socket":
             rc = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         if rc < 0:

@@ -29,6 +29,24 @@ TEST_F(RunSeccomp, DefaultDenySetAnswersEperm) {
   EXPECT_EQ(probe(p, {"if-nameindex"}), "ok") << last().err;
 }
 
+// A root sandbox keeps CAP_SYS_ADMIN: fanotify would let it block or watch every open on the
+// host, quotactl_fd reach the quota code, and pidfd_getfd take another sandboxed process's
+// descriptors (the domain agent's). Controls: unsandboxed, the kernel answers otherwise;
+// with the groups re-allowed, fanotify_init and pidfd_getfd work in the sandbox.
+TEST_F(RunSeccomp, FanotifyQuotactlFdAndPidfdGetfdAreDenied) {
+  const auto p = profile("", "p.yaml");
+  const auto reallowed = profile("syscalls: {allow: [\"@privileged\", \"@debug\"]}\n", "r.yaml");
+  for (const char* op : {"fanotify_init", "pidfd_getfd", "quotactl_fd"}) {
+    EXPECT_EQ(probe(p, {op}), "errno 1") << op << "\n" << last().err;
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, op});
+    EXPECT_NE(unsandboxed.out, "errno 1\n") << op;
+  }
+  if (geteuid() == 0) {
+    EXPECT_EQ(probe(reallowed, {"fanotify_init"}), "ok") << last().err;
+  }
+  EXPECT_EQ(probe(reallowed, {"pidfd_getfd"}), "ok") << last().err;
+}
+
 TEST_F(RunSeccomp, ReallowedGroupsWorkAgain) {
   const auto p = profile("syscalls: {allow: [\"@namespaces\", \"@keyring\"]}\n", "p.yaml");
   EXPECT_EQ(probe(p, {"unshare-user"}), "ok") << last().err;
