@@ -25,7 +25,6 @@ std::string_view oci_action(SeccompRule::Action a) {
 std::string_view oci_op(SeccompArgCmp::Op op) {
   switch (op) {
     case SeccompArgCmp::Op::Eq: return "SCMP_CMP_EQ";
-    case SeccompArgCmp::Op::Ne: return "SCMP_CMP_NE";
     case SeccompArgCmp::Op::MaskedEq: return "SCMP_CMP_MASKED_EQ";
     case SeccompArgCmp::Op::Ge: return "SCMP_CMP_GE";
     case SeccompArgCmp::Op::Le: return "SCMP_CMP_LE";

@@ -41,7 +41,9 @@ struct LandlockPlan {
 // into a libseccomp filter; apply loads that, emit prints it.
 struct SeccompArgCmp {
   unsigned arg = 0;  // 0..5
-  enum class Op { Eq, Ne, MaskedEq, Ge, Le } op = Op::Eq;
+  // No "not equal": libseccomp 2.5.4 mis-compiles SCMP_CMP_NE beside equality rules on the
+  // same argument (a branch falls through to allow); write it as Le/Ge ranges.
+  enum class Op { Eq, MaskedEq, Ge, Le } op = Op::Eq;
   std::uint64_t datum_a = 0;  // mask for MaskedEq
   std::uint64_t datum_b = 0;
 };

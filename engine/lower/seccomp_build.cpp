@@ -15,7 +15,6 @@ namespace {
 scmp_compare to_scmp(SeccompArgCmp::Op op) {
   switch (op) {
     case SeccompArgCmp::Op::Eq: return SCMP_CMP_EQ;
-    case SeccompArgCmp::Op::Ne: return SCMP_CMP_NE;
     case SeccompArgCmp::Op::MaskedEq: return SCMP_CMP_MASKED_EQ;
     case SeccompArgCmp::Op::Ge: return SCMP_CMP_GE;
     case SeccompArgCmp::Op::Le: return SCMP_CMP_LE;

@@ -130,7 +130,7 @@ SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diag
       SeccompRule rule = plain(name, SeccompRule::Action::Notify, 0, "network: the supervisor checks destinations");
       // send() is sendto without an address: only calls that carry one need checking, which
       // keeps established connections free of per-packet supervision.
-      if (name == "sendto") rule.args.push_back({4, SeccompArgCmp::Op::Ne, 0, 0});
+      if (name == "sendto") rule.args.push_back({4, SeccompArgCmp::Op::Ge, 1, 0});  // a non-null address
       rules.push_back(std::move(rule));
     }
   }

@@ -28,6 +28,7 @@ SeccompArgCmp eq(unsigned arg, std::uint64_t value) { return {arg, Op::Eq, value
 // ones to slip past a 64-bit comparison (socket(0x100000002, ...) is an AF_INET socket).
 SeccompArgCmp eq32(unsigned arg, std::uint32_t value) { return masked_eq(arg, 0xffffffffULL, value); }
 SeccompArgCmp ge(unsigned arg, std::uint64_t value) { return {arg, Op::Ge, value, 0}; }
+SeccompArgCmp le(unsigned arg, std::uint64_t value) { return {arg, Op::Le, value, 0}; }
 
 // clone with any CLONE_NEW* flag: one rule per flag (a flag set ⇔ flags & f == f).
 // CLONE_NEWTIME is left out: in clone() its bit is part of the exit-signal byte, and
@@ -85,9 +86,12 @@ constexpr std::uint64_t kSockTypeMask = 0xf;
 // and AF_PACKET whatever the kind. The family is compared on all 64 bits: a value with high
 // bits set is "not netlink" and refused, which errs on the safe side.
 Rules raw_sockets() {
-  const SeccompArgCmp not_netlink{0, Op::Ne, AF_NETLINK, 0};
-  return {deny("socket", {masked_eq(1, kSockTypeMask, SOCK_RAW), not_netlink}),
-          deny("socket", {masked_eq(1, kSockTypeMask, SOCK_PACKET), not_netlink}), deny("socket", {eq32(0, AF_PACKET)})};
+  Rules out;
+  for (const std::uint64_t kind : {SOCK_RAW, SOCK_PACKET})
+    for (const SeccompArgCmp not_netlink : {le(0, AF_NETLINK - 1), ge(0, AF_NETLINK + 1)})
+      out.push_back(deny("socket", {masked_eq(1, kSockTypeMask, kind), not_netlink}));
+  out.push_back(deny("socket", {eq32(0, AF_PACKET)}));
+  return out;
 }
 
 // socket() families other than unix, inet, inet6 and netlink, and socketpair() families

@@ -87,6 +87,23 @@ TEST_F(RunSeccomp, OtherSocketFamiliesAreRefusedAsUnsupported) {
   EXPECT_EQ(probe(allowed, {"socket", "40", "1"}), "ok") << last().err;
 }
 
+// Families 0, 3 (AX.25) and 11 (ROSE) slipped through while the raw-socket rule said "family
+// != netlink": libseccomp 2.5.4 compiled that beside the equality rules into a branch that
+// fell through to allow. Type 12 is no socket type at all, so the kernel's own answer is
+// EINVAL (checked before the family's module would load) and the filter's is EAFNOSUPPORT.
+// Controls: unsandboxed, the kernel's EINVAL; family 4, refused by a range rule, as before.
+TEST_F(RunSeccomp, EveryRefusedFamilyIsRefusedByTheFilter) {
+  const auto p = profile("", "p.yaml");
+  for (const char* family : {"0", "3", "11", "4", "12", "18", "0x100000010"}) {
+    EXPECT_EQ(probe(p, {"socket", family, "12"}), "errno 97") << family << "\n" << last().err;
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "socket", family, "12"});
+    EXPECT_EQ(unsandboxed.out, "errno 22\n") << family;
+  }
+  for (const char* kind : {"3", "10"})  // SOCK_RAW, SOCK_PACKET: netlink's are allowed, AF_INET's refused
+    EXPECT_EQ(probe(p, {"socket", "2", kind}), "errno 1") << kind << "\n" << last().err;
+  EXPECT_EQ(probe(p, {"socket", "16", "3"}), "ok") << last().err;
+}
+
 // The kernel reads socket()'s family as an int: 0x100000002 is AF_INET. High bits must not
 // slip a UDP socket past a TCP-only profile (they did while the rules compared 64 bits).
 TEST_F(RunSeccomp, HighBitsInSocketArgumentsSlipPastNoRule) {

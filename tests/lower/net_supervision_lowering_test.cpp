@@ -99,8 +99,8 @@ TEST(NetSupervisionLowering, SendtoIsSupervisedOnlyWithAnAddress) {
   EXPECT_EQ(sendto->action, SeccompRule::Action::Notify);
   ASSERT_EQ(sendto->args.size(), 1u);
   EXPECT_EQ(sendto->args[0].arg, 4u);
-  EXPECT_EQ(sendto->args[0].op, SeccompArgCmp::Op::Ne);
-  EXPECT_EQ(sendto->args[0].datum_a, 0u);
+  EXPECT_EQ(sendto->args[0].op, SeccompArgCmp::Op::Ge);
+  EXPECT_EQ(sendto->args[0].datum_a, 1u);
   const auto connect = std::find_if(plan.rules.begin(), plan.rules.end(), [](const SeccompRule& r) { return r.syscall == "connect"; });
   ASSERT_NE(connect, plan.rules.end());
   EXPECT_EQ(connect->action, SeccompRule::Action::Notify);

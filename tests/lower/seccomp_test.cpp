@@ -26,7 +26,6 @@ bool matches(const SeccompRule& r, const std::array<std::uint64_t, 6>& a) {
     bool ok = false;
     switch (c.op) {
       case SeccompArgCmp::Op::Eq: ok = v == c.datum_a; break;
-      case SeccompArgCmp::Op::Ne: ok = v != c.datum_a; break;
       case SeccompArgCmp::Op::MaskedEq: ok = (v & c.datum_a) == c.datum_b; break;
       case SeccompArgCmp::Op::Ge: ok = v >= c.datum_a; break;
       case SeccompArgCmp::Op::Le: ok = v <= c.datum_a; break;
