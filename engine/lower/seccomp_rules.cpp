@@ -88,12 +88,6 @@ void check_io_uring(const PolicyGraph& graph, const NetLowering& net, Diagnostic
 
 }  // namespace
 
-std::optional<int> native_syscall_number(const std::string& name) {
-  const int nr = seccomp_syscall_resolve_name(name.c_str());
-  if (nr < 0) return std::nullopt;  // __NR_SCMP_ERROR, or a pseudo-number for another arch's syscall
-  return nr;
-}
-
 SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diagnostics& diagnostics) {
   check_io_uring(graph, net, diagnostics);
   std::vector<SeccompRule> rules;

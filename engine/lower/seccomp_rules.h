@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/lower/net_rules.h"
+#include "engine/kernel/syscall_numbers.h"
 #include "engine/lower/plan.h"
 
 namespace sandlock {
@@ -12,7 +13,5 @@ namespace sandlock {
 // Names this architecture lacks stay in the plan, noted in `why`; build_seccomp skips them.
 SeccompPlan lower_seccomp(const PolicyGraph& graph, const NetLowering& net, Diagnostics& diagnostics);
 
-// The native architecture's number for a syscall name, or nullopt when it has none.
-std::optional<int> native_syscall_number(const std::string& name);
 
 }  // namespace sandlock

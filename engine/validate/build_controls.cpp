@@ -1,9 +1,12 @@
 // protections, syscalls and limits.
 #include <seccomp.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "engine/kernel/syscall_groups.h"
+#include "engine/kernel/syscall_numbers.h"
 #include "engine/util/text.h"
 #include "engine/validate/key_path.h"
 #include "engine/util/text.h"
@@ -12,6 +15,11 @@
 
 namespace sandlock {
 namespace {
+
+// Other architectures' calls and what x86_64 (and arm64) call the same thing.
+const std::map<std::string, std::string> kNativeInstead{
+    {"send", "sendto"}, {"recv", "recvfrom"}, {"umount", "umount2"}, {"mmap2", "mmap"},
+    {"socketcall", "the socket calls themselves (socket, connect, ...)"}, {"ipc", "the System V calls (@sysv-ipc)"}};
 
 std::vector<std::string> protection_names() {
   std::vector<std::string> out;
@@ -108,8 +116,18 @@ void ProfileBuilder::syscalls(const Node& sys, Profile& p) {
         return error("syscall.unknown-group", item.mark, path, "unknown syscall group '" + name + "'",
                      did_you_mean(name, std::span<const std::string>(names)));
       }
-      if (seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR)
+      if (syscall_name_known(name)) {
+        // Another architecture's call (send, recv, mmap2, socketcall on x86_64) is kept, for
+        // profiles shared across architectures, but here it matches nothing: say so.
+        if (!native_syscall_number(name)) {
+          const auto instead = kNativeInstead.find(name);
+          diags_.push_back(warning_at("syscall.not-native", where(item.mark), path,
+                                      "'" + name + "' is not a syscall on this architecture: this entry does nothing here",
+                                      instead == kNativeInstead.end() ? std::string()
+                                                                      : "did you mean '" + instead->second + "'?"));
+        }
         return out->push_back({name, where(item.mark)});
+      }
       const auto names = syscall_names();
       error("syscall.unknown", item.mark, path, "unknown syscall '" + name + "'",
             did_you_mean(name, std::span<const std::string>(names)));

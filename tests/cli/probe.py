@@ -517,12 +517,12 @@ def run(op, args):
         finally:
             os.close(fd)
     elif op in ("mount", "ptrace", "bpf", "keyctl", "personality", "io_uring_setup", "clone-newuser", "clone3", "tiocsti",
-                "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd"):
+                "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd", "open_tree_attr"):
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         nr = {"mount": 165, "ptrace": 101, "bpf": 321, "keyctl": 250, "personality": 135,
               "io_uring_setup": 425, "clone-newuser": 56, "clone3": 435, "fanotify_init": 300, "pidfd_getfd": 438,
-              "quotactl_fd": 443}
+              "quotactl_fd": 443, "open_tree_attr": 467}
         if op == "mount":
             rc = libc.syscall(nr[op], b"none", b"/tmp", b"tmpfs", 0, None)
         elif op == "ptrace":
@@ -567,6 +567,8 @@ def run(op, args):
             fd = os.open(sys.executable, os.O_RDONLY)  # a file the sandbox may read: its filesystem's quota
             rc = libc.syscall(nr[op], fd, 0x800001, 0, None)  # Q_SYNC
             os.close(fd)
+        elif op == "open_tree_attr":  # a detached copy of the mount at / (OPEN_TREE_CLONE), no attributes
+            rc = libc.syscall(nr[op], -100, b"/", 1, None, 0)
         elif op == "raw-socket":
             rc = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         if rc < 0:

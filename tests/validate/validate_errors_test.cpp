@@ -24,6 +24,22 @@ TEST_P(Golden, Toml) {
 INSTANTIATE_TEST_SUITE_P(ErrorKinds, Golden, ::testing::ValuesIn(golden_cases()),
                          [](const auto& info) { return info.param.name; });
 
+// Another architecture's syscall is kept (profiles are shared across architectures) but
+// matches nothing here: a warning with the native name, never a silent no-op; a call newer
+// than Debian 12's libseccomp (statmount) is a syscall like any other.
+TEST(Validate, AnotherArchitecturesSyscallIsAWarning) {
+  for (const auto& [file, text, at] :
+       {std::tuple{"p.yaml", "version: 1\nsyscalls:\n  deny: [statmount, send]\n", "3:21"},
+        std::tuple{"p.toml", "version = 1\n[syscalls]\ndeny = [\"statmount\", \"send\"]\n", "3:22"}}) {
+    const auto result = validate_text(text, file);
+    EXPECT_TRUE(result.profile) << file;
+    EXPECT_EQ(render_all(result.diagnostics),
+              std::vector<std::string>{std::string(file) + ":" + at +
+                                       " syscall.not-native syscalls.deny[1]: 'send' is not a syscall on this "
+                                       "architecture: this entry does nothing here [did you mean 'sendto'?]"});
+  }
+}
+
 TEST(Validate, ReportsEveryErrorInPositionOrder) {
   const std::string yaml = R"(version: 1
 filesystem:
