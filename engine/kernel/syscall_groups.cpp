@@ -16,8 +16,8 @@ constexpr std::array<SV, 2> kSwap{"swapon", "swapoff"};
 constexpr std::array<SV, 4> kRawIo{"ioperm", "iopl", "pciconfig_read", "pciconfig_write"};
 constexpr std::array<SV, 6> kClock{"adjtimex", "clock_adjtime", "clock_settime", "settimeofday",
                                    "stime", "clock_adjtime64"};
-constexpr std::array<SV, 6> kDebug{"ptrace", "process_vm_readv", "process_vm_writev",
-                                   "perf_event_open", "lookup_dcookie", "pidfd_getfd"};
+constexpr std::array<SV, 7> kDebug{"ptrace", "process_vm_readv", "process_vm_writev", "perf_event_open",
+                                   "lookup_dcookie", "pidfd_getfd", "prlimit64:other-processes"};
 constexpr std::array<SV, 3> kKeyring{"keyctl", "add_key", "request_key"};
 constexpr std::array<SV, 16> kObsolete{"_sysctl", "afs_syscall", "bdflush", "break", "create_module",
                                        "ftime", "get_kernel_syms", "getpmsg", "gtty", "lock",
@@ -47,7 +47,7 @@ constexpr std::array<SyscallGroup, 20> kGroups{{
     {"@swap", "enabling and disabling swap", kSwap, true},
     {"@raw-io", "raw I/O port access", kRawIo, true},
     {"@clock", "changing the system clock", kClock, true},
-    {"@debug", "ptrace, cross-process memory and descriptor access, perf", kDebug, true},
+    {"@debug", "ptrace, cross-process memory, descriptor and resource-limit access, perf", kDebug, true},
     {"@keyring", "the kernel keyring", kKeyring, true},
     {"@obsolete", "unusual, obsolete or unimplemented syscalls", kObsolete, true},
     {"@sysv-ipc", "System V message queues, semaphores and shared memory", kSysvIpc, true},

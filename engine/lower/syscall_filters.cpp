@@ -158,15 +158,22 @@ Rules source_route() {
           refuse(IPPROTO_IPV6, kIpv6_2292PktOptions)};
 }
 
+// prlimit64 setting another process's limits (pid given, new limits given): the kernel checks
+// only that the uids match, so a sandbox could kill a process outside it (RLIMIT_CPU) past
+// the signal scope. glibc's setrlimit and getrlimit pass pid 0; reading another's is kept.
+// A pid with high bits set is refused too, though the kernel would read it as its low half.
+Rules prlimit_other_processes() { return {deny("prlimit64", {ge(0, 1), ge(2, 1)})}; }
+
 struct FilterEntry {
   std::string_view name;
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 12> kFilters{{
+constexpr std::array<FilterEntry, 13> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
+    {"prlimit64:other-processes", prlimit_other_processes},
     {"ioctl:tiocsti", [] { return ioctl_request(TIOCSTI); }},
     {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
     {"socket:raw", raw_sockets},

@@ -517,12 +517,13 @@ def run(op, args):
         finally:
             os.close(fd)
     elif op in ("mount", "ptrace", "bpf", "keyctl", "personality", "io_uring_setup", "clone-newuser", "clone3", "tiocsti",
-                "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd", "open_tree_attr"):
+                "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd", "open_tree_attr", "prlimit-other",
+                "prlimit-self"):
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         nr = {"mount": 165, "ptrace": 101, "bpf": 321, "keyctl": 250, "personality": 135,
               "io_uring_setup": 425, "clone-newuser": 56, "clone3": 435, "fanotify_init": 300, "pidfd_getfd": 438,
-              "quotactl_fd": 443, "open_tree_attr": 467}
+              "quotactl_fd": 443, "open_tree_attr": 467, "prlimit-other": 302, "prlimit-self": 302}
         if op == "mount":
             rc = libc.syscall(nr[op], b"none", b"/tmp", b"tmpfs", 0, None)
         elif op == "ptrace":
@@ -569,6 +570,12 @@ def run(op, args):
             os.close(fd)
         elif op == "open_tree_attr":  # a detached copy of the mount at / (OPEN_TREE_CLONE), no attributes
             rc = libc.syscall(nr[op], -100, b"/", 1, None, 0)
+        elif op in ("prlimit-other", "prlimit-self"):  # RLIMIT_NOFILE of PID (or pid 0) set to what it is
+            pid = int(args[0]) if op == "prlimit-other" else 0
+            old = (ctypes.c_uint64 * 2)()
+            if libc.syscall(nr[op], pid, 7, None, old) != 0:
+                raise OSError(ctypes.get_errno(), "reading the limit")
+            rc = libc.syscall(nr[op], pid, 7, old, None)
         elif op == "raw-socket":
             rc = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         if rc < 0:

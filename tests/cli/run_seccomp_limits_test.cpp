@@ -2,6 +2,7 @@
 // (exit codes, signals, timeouts). Each denial has an allowed control.
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <cerrno>
 #include <cstring>
@@ -57,6 +58,27 @@ TEST_F(RunSeccomp, MountCallsNewerThanLibseccompAreDeniedToo) {
     EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
   }
   EXPECT_EQ(probe(profile("", "p.yaml"), {"open_tree_attr"}), "errno 1") << last().err;
+}
+
+// prlimit64 on another process needs only matching uids: a sandbox could set RLIMIT_CPU on a
+// process outside it and have the kernel kill it, past the signal scope. Setting another
+// process's limits is refused; its own (pid 0, what setrlimit passes) are not. Controls: the
+// same call unsandboxed, and with @debug re-allowed.
+TEST_F(RunSeccomp, SettingAnotherProcesssLimitsIsRefused) {
+  const pid_t outside = fork();
+  ASSERT_GE(outside, 0);
+  if (outside == 0) {
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string pid = std::to_string(outside);
+  const auto p = profile("", "p.yaml");
+  EXPECT_EQ(probe(p, {"prlimit-other", pid}), "errno 1") << last().err;
+  EXPECT_EQ(probe(p, {"prlimit-self"}), "ok") << last().err;
+  EXPECT_EQ(run_process({kPython, "-c", probe_code_, "prlimit-other", pid}).out, "ok\n");
+  EXPECT_EQ(probe(profile("syscalls: {allow: [\"@debug\"]}\n", "d.yaml"), {"prlimit-other", pid}), "ok") << last().err;
+  kill(outside, SIGKILL);
+  waitpid(outside, nullptr, 0);
 }
 
 TEST_F(RunSeccomp, ReallowedGroupsWorkAgain) {
