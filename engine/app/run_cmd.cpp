@@ -186,6 +186,17 @@ void store_in_cache(const RunInvocation& inv, const RunArgs& run, const std::str
 }  // namespace
 
 int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
+  // The launcher takes the command from after the first `--`. An option that took `--` as its
+  // value (the parser lets --policy-path and others) would make the two disagree about where
+  // the command starts, and a cached run drop what a fresh one reads as options.
+  const auto is_dashes = [](const std::string& s) { return s == "--"; };
+  const auto& o = inv.options;
+  if (is_dashes(o.profile) || std::any_of(inv.policy_path_flags.begin(), inv.policy_path_flags.end(), is_dashes) ||
+      std::any_of(o.env.begin(), o.env.end(), is_dashes) ||
+      std::any_of(o.overrides.begin(), o.overrides.end(), [&](const auto& x) { return is_dashes(x.name); })) {
+    err << "sandlock: '--' ends the options; an option before it lacks its value\n";
+    return 125;
+  }
   std::error_code ec;
   const std::string engine_path = std::filesystem::canonical(inv.engine_binary, ec).string();
   // Every input is asked through the log, so the plan cache knows what the plan depends on.

@@ -2,6 +2,8 @@
 // check, schema — exit codes and the exact shape of their output.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/process.h"
@@ -36,6 +38,29 @@ TEST(CommandLine, RunRefusesAnAbiOutOfRange) {
   const auto ok = run_sandlock({"run", "--abi", "1", "--allow-degraded", "net-tcp", "--allow-degraded", "fs-ioctl-dev",
                                 "--allow-degraded", "fs-refer", "--allow-degraded", "fs-truncate", "--profile", demo,
                                 "--", "/bin/true"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// The parser lets an option take `--` as its value, and then reads what follows as options,
+// where the plan cache's launcher sees the command: `--policy-path -- sh s.sh --timeout 1`
+// ran with a 1 s timeout fresh and without it from the cache. Refused (125) before anything
+// runs or is cached. Control: the same command line with --policy-path given a directory.
+TEST(CommandLine, RunRefusesDoubleDashAsAnOptionsValue) {
+  TempDir dir;
+  const std::string demo = policies_dir() + "/demo.yaml";
+  const std::vector<std::string> cache{"SANDLOCK_CACHE_DIR=" + dir.file("cache")};
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "--profile", demo, "--policy-path", "--", "/bin/true", "--timeout", "1"},
+        std::vector<std::string>{"run", "--profile", "--", "/bin/true"},
+        std::vector<std::string>{"run", "--profile", demo, "--env", "--", "/bin/true"}}) {
+    for (int i = 0; i < 2; ++i) {
+      const auto r = run_sandlock(args, cache);
+      EXPECT_EQ(r.exit_code, 125) << r.err;
+      EXPECT_NE(r.err.find("'--' ends the options"), std::string::npos) << r.err;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("cache")) && !std::filesystem::is_empty(dir.file("cache")));
+  const auto ok = run_sandlock({"run", "--profile", demo, "--policy-path", dir.path(), "--", "/bin/true"}, cache);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
