@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/app/commands.h"
+#include "engine/app/own_state.h"
 #include "engine/apply/kernel.h"
 #include "engine/plancache/cached_run.h"
 #include "engine/plancache/store.h"
@@ -76,7 +77,8 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
     err = render(compiled.diagnostics, DiagFormat::Text);
     return std::nullopt;
   }
-  const PolicyGraph& graph = *compiled.graph;
+  PolicyGraph& graph = *compiled.graph;
+  deny_own_state(graph, own_state_directories(options.compile.env.vars), compiled.diagnostics);
   RunSetup setup;
 
   LowerTarget target;
@@ -211,6 +213,12 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
   options.profile = resolve_profile_argument(options.profile, options.compile, [&](const std::string& p) {
     return log.ask_bool(FactKind::RegularFile, p);
   });
+  // The cache directory exists before the profile is lowered: a grant that reaches it lists
+  // the directories it is carved out of (own_state.h), and must find them as later runs will.
+  if (const auto dir = cache_directory(inv.environment); dir && cache_mode(inv.environment) != CacheMode::Off) {
+    std::string ignored;
+    make_cache_directory(*dir, ignored);
+  }
   RecordingReader reader(log);
   RecordingFsView fs(log);
   std::string why;
@@ -221,6 +229,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
   }
   for (const auto& name : looked_up)
     if (name != "PWD") log.ask(FactKind::Env, name);  // ${PWD} is the working directory, part of the key
+  for (const char* name : {"HOME", "SANDLOCK_CACHE_DIR"}) log.ask(FactKind::Env, name);  // own_state_directories
   log.record(FactKind::LandlockAbi, "", std::to_string(kernel.landlock_abi()));
   log.ask(FactKind::Kernel, "");
   record_mapped_files(log, engine_path);  // the engine's own identity is checked on its own

@@ -98,7 +98,7 @@ std::optional<std::string> load_entry(const std::string& dir, const std::string&
   return bytes;
 }
 
-bool store_entry(const std::string& dir, const std::string& name, const std::string& bytes, std::string& why) {
+bool make_cache_directory(const std::string& dir, std::string& why) {
   // Each missing component is created private to us.
   for (std::size_t slash = dir.find('/', 1); ; slash = dir.find('/', slash + 1)) {
     const std::string part = dir.substr(0, slash);
@@ -108,6 +108,11 @@ bool store_entry(const std::string& dir, const std::string& name, const std::str
     }
     if (slash == std::string::npos) break;
   }
+  return true;
+}
+
+bool store_entry(const std::string& dir, const std::string& name, const std::string& bytes, std::string& why) {
+  if (!make_cache_directory(dir, why)) return false;
   const UniqueFd dir_fd = open_private_dir(dir, why);
   if (!dir_fd) return false;
   timespec now{};

@@ -35,6 +35,8 @@ std::string entry_file_name(uid_t uid, const std::string& cwd, const std::vector
 
 // The entry's bytes, or nullopt with `why` (absent, unsafe ownership or mode, unreadable).
 std::optional<std::string> load_entry(const std::string& dir, const std::string& name, std::string& why);
+// Creates the directory and its missing parents (0700); false with `why` when it cannot.
+bool make_cache_directory(const std::string& dir, std::string& why);
 // Creates the directory (0700) when missing; false with `why` when the entry is not stored.
 bool store_entry(const std::string& dir, const std::string& name, const std::string& bytes, std::string& why);
 

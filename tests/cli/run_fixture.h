@@ -44,7 +44,9 @@ class RunTest : public ::testing::Test {
     if (!own_cache) extra_env.push_back("SANDLOCK_CACHE_DIR=" + cache_dir());
     return run_sandlock(args, extra_env);
   }
-  std::string cache_dir() const { return dir_.file("plan-cache"); }
+  // Beside dir_, not in it: a grant of dir_ would reach it, and sandlock keeps its cache out of
+  // every sandbox by carving it out of the grant (engine/app/own_state.h).
+  std::string cache_dir() const { return cache_.file("plan-cache"); }
 
   // Runs the probe op under the profile; returns its one-line answer ("ok", "errno 13").
   std::string probe(const std::string& profile_path, const std::vector<std::string>& op,
@@ -60,6 +62,7 @@ class RunTest : public ::testing::Test {
   const ProcessResult& last() const { return last_; }
 
   TempDir dir_;
+  TempDir cache_;
   std::string probe_code_;
   ProcessResult last_;
 };

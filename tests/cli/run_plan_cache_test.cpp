@@ -295,6 +295,30 @@ TEST_F(RunCached, ASandboxThatMayWriteTheUsualCachesCannotWriteThePlanCache) {
   EXPECT_FALSE(fs::exists(cache + "/forged.plan"));
 }
 
+// A profile that may write the home directory (or wherever SANDLOCK_CACHE_DIR points) once let
+// its sandbox plant an entry that a later run of another profile launched unconfined. The
+// cache is now kept out of every sandbox, as a deny would keep it, with a warning; the rest
+// of the grant stands. Control: the files beside it stay writable, and the cache exists.
+TEST_F(RunCached, AGrantThatReachesThePlanCacheStopsShortOfIt) {
+  const std::string home = dir_.path() + "/home";
+  dir_.write("home/docs/f", "");
+  cache_.write("beside/f", "");
+  const std::string default_cache = home + "/.sandlock/plan-cache";
+  struct Case {
+    std::string grant, control, cache;
+    std::vector<std::string> env;
+  };
+  for (const Case& c : {Case{home, home + "/docs/f", default_cache, {"HOME=" + home, "SANDLOCK_CACHE_DIR="}},
+                        Case{cache_.path(), cache_.file("beside/f"), cache_dir(), {"HOME=" + home}}}) {
+    const auto p = profile("filesystem: {write: [" + c.grant + "]}\n");
+    EXPECT_EQ(probe(p, {"write", c.control}, {}, c.env), "ok") << last().err;  // the control
+    EXPECT_NE(last().err.find("[run.own-state-denied]"), std::string::npos) << last().err;
+    ASSERT_TRUE(fs::is_directory(c.cache)) << c.cache;
+    EXPECT_EQ(probe(p, {"create", c.cache + "/forged.plan"}, {}, c.env), "errno 13") << last().err;
+    EXPECT_FALSE(fs::exists(c.cache + "/forged.plan"));
+  }
+}
+
 TEST(Launcher, WithoutItsEngineItSaysSo) {
   TempDir dir;
   fs::copy_file(sandlock_binary(), dir.file("sandlock"));

@@ -1,0 +1,62 @@
+#include "engine/app/own_state.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "engine/compile/fs_trie.h"
+#include "engine/plancache/store.h"
+
+namespace sandlock {
+
+std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment) {
+  std::vector<std::string> dirs;
+  const auto add = [&](const std::string& d) {
+    if (d.starts_with('/') && std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
+  };
+  if (const auto d = cache_directory(environment)) add(*d);
+  auto without_override = environment;
+  without_override.erase("SANDLOCK_CACHE_DIR");
+  if (const auto d = cache_directory(without_override)) add(*d);
+  return dirs;
+}
+
+namespace {
+
+// The grant that reaches `dir`: the nearest granted node at or above it, else any below it.
+// Nothing when none does, or when a deny of the profile's already keeps it out.
+std::optional<Location> grant_reaching(const FsNode& root, const std::string& dir) {
+  const FsNode* node = &root;
+  const FsNode* granted = root.access ? &root : nullptr;
+  for (const std::string& part : split_path(dir)) {
+    const auto it = node->children.find(part);
+    if (it == node->children.end()) {
+      node = nullptr;
+      break;
+    }
+    node = &it->second;
+    if (node->deny) return std::nullopt;
+    if (node->access) granted = node;
+  }
+  if (!granted && node)  // only grants inside the directory
+    fs_walk(*node, dir, [&](const std::string&, const FsNode& n) { granted = granted ? granted : (n.access ? &n : nullptr); });
+  if (!granted) return std::nullopt;
+  return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
+}
+
+}  // namespace
+
+void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, Diagnostics& notes) {
+  for (const std::string& dir : dirs) {
+    const auto where = grant_reaching(graph.fs, dir);
+    if (!where) continue;
+    notes.push_back(warning_at("run.own-state-denied", *where, "",
+                               "a grant reaches sandlock's plan cache " + dir +
+                                   ": it is kept out of the sandbox, as a deny would keep it",
+                               "grant narrower directories than one that holds it (the sandbox can make no entry "
+                               "directly in a directory a deny is carved out of)"));
+    fs_add_deny(graph.fs, dir, Provenance{*where, {"sandlock's plan cache"}});
+  }
+  fs_normalize(graph.fs);
+}
+
+}  // namespace sandlock
