@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <utility>
 
 #include "engine/kernel/landlock_uapi.h"
 
@@ -28,15 +29,19 @@ class FsRuleBuilder {
       : handled_(handled), fs_(fs), diagnostics_(diagnostics) {}
 
   // A node no carve-out covers: its own access is its rule (Landlock accumulates down).
-  void visit(const FsNode& node, const std::string& path) {
+  // `writable` is the topmost ancestor whose grant lets the sandbox make symbolic links below
+  // it ("" when none): a grant inside it must not go through a link there (through_link).
+  void visit(const FsNode& node, const std::string& path, const std::string& writable = "") {
     if (node.deny) return;  // nothing at or below a deny
     const std::uint64_t own = node.access & handled_;
+    if (own != 0 && !writable.empty() && through_link(node, path, writable)) return;
+    const std::string below = !writable.empty() ? writable : (own & uapi::kFsMakeSym) ? path : "";
     if (own != 0 && has_deny_below(node)) {
-      carve_root(node, path, own);
+      carve_root(node, path, own, below);
       return;
     }
     if (own != 0) add(path, own, &node);
-    for (const auto& [name, child] : node.children) visit(child, child_path(path, name));
+    for (const auto& [name, child] : node.children) visit(child, child_path(path, name), below);
   }
 
   std::vector<LandlockPathRule> take() {
@@ -47,11 +52,32 @@ class FsRuleBuilder {
   }
 
  private:
+  // A rule is opened by its path when the sandbox starts, following symbolic links. Below a
+  // directory where the sandbox may make links, it could put one in the rule's way (or in
+  // place of the rule's own path) in one run and have the next grant land wherever it
+  // points: such a path must not go through a link. (Each answer is a plan-cache fact.)
+  bool through_link(const FsNode& node, const std::string& path, const std::string& writable) {
+    for (std::size_t at = writable == "/" ? 1 : writable.size() + 1; at <= path.size(); ++at) {
+      if (at != path.size() && path[at] != '/') continue;
+      const std::string step = path.substr(0, at);
+      if (!fs_.is_symlink(step)) continue;
+      diagnostics_.push_back(error_at(
+          "lower.grant-through-link", grant_location(&node), "",
+          "the grant of " + path + " goes through the symbolic link " + step + ", inside " + writable +
+              ", where the sandbox may make links: one it made would send the grant anywhere",
+          "name the directory the link points to, or keep this grant out of the writable one"));
+      return true;
+    }
+    return false;
+  }
+
   // The topmost granted ancestor A of one or more denies: A's grant is replaced by
   // grants on everything beside the denied paths, so Landlock itself keeps them out.
-  void carve_root(const FsNode& node, const std::string& path, std::uint64_t own) {
+  void carve_root(const FsNode& node, const std::string& path, std::uint64_t own, const std::string& writable) {
     const std::size_t before = rules_.size();
+    const std::string outer = std::exchange(writable_, writable);  // a carve may hold another
     carve(node, path, own);
+    writable_ = outer;
     const std::size_t added = rules_.size() - before;
     if (added > kDenyExpansionWarnAt)
       diagnostics_.push_back(warning_at(
@@ -78,7 +104,7 @@ class FsRuleBuilder {
         carve(*child, p, acc | (child->access & handled_));
       } else {
         if (!fs_.is_symlink(p)) add(p, acc, nullptr);  // a link's target is not under x: no rule
-        if (child) visit(*child, p);  // its own grant and its subtree's, on top
+        if (child) visit(*child, p, writable_);  // its own grant and its subtree's, on top
       }
     }
     if (only_denied_files) add(path, acc & uapi::kFsReadDir, &x);
@@ -107,6 +133,7 @@ class FsRuleBuilder {
   FsView& fs_;
   Diagnostics& diagnostics_;
   std::map<std::string, LandlockPathRule> rules_;  // by path: sorted and merged
+  std::string writable_;  // visit's `writable`, for the carve in progress
 };
 
 }  // namespace

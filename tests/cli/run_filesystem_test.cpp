@@ -53,6 +53,23 @@ TEST_F(RunFs, WriteMakesNoDeviceNodesUnlessRulesNameThem) {
   EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
 }
 
+// A grant inside a directory the sandbox may write is opened by its path at every start:
+// one run could put a symbolic link there (a/bin -> /) and the next would grant exec on all
+// of /. Such a grant must not go through a link: the run stops (125) with the lowering error,
+// fresh and cached. Control: with a/bin a directory again, the same profile runs.
+TEST_F(RunFs, AGrantInsideAWritableDirectoryNeverGoesThroughALink) {
+  std::filesystem::create_directory(a_ + "/bin");
+  const auto p = profile("filesystem: {write: [" + a_ + "], exec: [" + a_ + "/bin]}\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/f"}), "ok") << last().err;  // the control (and a cached entry)
+  std::filesystem::remove(a_ + "/bin");
+  std::filesystem::create_directory_symlink("/", a_ + "/bin");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(probe(p, {"read", b_ + "/f"}), "") << last().err;
+    EXPECT_EQ(last().exit_code, 125);
+    EXPECT_NE(last().err.find("[lower.grant-through-link]"), std::string::npos) << last().err;
+  }
+}
+
 TEST_F(RunFs, ExecuteNeedsExecGrant) {
   std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
   const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");

@@ -161,10 +161,15 @@ TEST(LowerProperty, RandomGraphsEveryAbiEveryStateKeepTheContract) {
       const auto i = static_cast<std::size_t>(p.id);
       unavailable += t.overrides[i].value_or(g.protections[i].state) == ProtectionState::Strict && t.abi < p.min_abi;
     }
-    std::size_t errors = 0;
-    for (const Diagnostic& d : r.diagnostics) errors += d.severity == Severity::Error;
+    // A grant through a symbolic link (/etc/localtime) inside a directory where the sandbox may
+    // make links is an error of its own (fs_rules.cpp: through_link).
+    std::size_t errors = 0, through_links = 0;
+    for (const Diagnostic& d : r.diagnostics) {
+      through_links += d.code == "lower.grant-through-link";
+      errors += d.severity == Severity::Error && d.code != "lower.grant-through-link";
+    }
     RC_ASSERT(errors == unavailable);
-    RC_ASSERT(r.plan.has_value() == (unavailable == 0));
+    RC_ASSERT(r.plan.has_value() == (unavailable == 0 && through_links == 0));
     RC_TAG(r.plan ? "plan" : "no plan");
     if (!r.plan) return;
     if (const auto broken = broken_clause(g, t, *r.plan, fs)) RC_FAIL(*broken);
