@@ -1,5 +1,6 @@
 #include "engine/lower/fs_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -97,6 +98,23 @@ class FsRuleBuilder {
       const std::string p = child_path(path, name);
       const auto it = x.children.find(name);
       const FsNode* child = it == x.children.end() ? nullptr : &it->second;
+      if ((child && child->deny) || (child && has_deny_below(*child))) {
+        // A deny names a path, but Landlock keeps out files: through a symbolic link (the deny
+        // itself, or a directory on its way) the carve would list, and keep out, the link's
+        // name while its target stayed granted under its own name.
+        if (fs_.is_symlink(p)) {
+          const FsNode* denied = child;
+          while (!denied->deny) denied = &std::find_if(denied->children.begin(), denied->children.end(), [](const auto& c) {
+                                            return c.second.deny || has_deny_below(c.second);
+                                          })->second;
+          diagnostics_.push_back(error_at(
+              "lower.deny-through-link", denied->deny->where, "",
+              "a deny at or below " + p + " goes through the symbolic link " + p +
+                  ": it would keep out the link's name, not the file it leads to",
+              "deny the path the link points to"));
+          continue;
+        }
+      }
       if (child && child->deny) {
         only_denied_files = only_denied_files && fs_.exists(p) && !fs_.is_directory(p);
       } else if (child && has_deny_below(*child)) {

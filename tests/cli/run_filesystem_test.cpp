@@ -70,6 +70,22 @@ TEST_F(RunFs, AGrantInsideAWritableDirectoryNeverGoesThroughALink) {
   }
 }
 
+// A deny written through a symbolic link (a/alias -> a/inner) carved out the link's name, and
+// a/inner/secret stayed readable under its own: the run stops (125) instead. Control: the deny
+// written on the real path keeps the file out, and its sibling readable.
+TEST_F(RunFs, ADenyThroughALinkIsRefusedNotCarvedAroundTheLink) {
+  dir_.write("a/inner/secret", "s");
+  dir_.write("a/inner/other", "o");
+  std::filesystem::create_directory_symlink(a_ + "/inner", a_ + "/alias");
+  const auto through = profile("filesystem: {read: [" + a_ + "], deny: [" + a_ + "/alias/secret]}\n", "t.yaml");
+  EXPECT_EQ(probe(through, {"read", a_ + "/inner/secret"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("[lower.deny-through-link]"), std::string::npos) << last().err;
+  const auto real = profile("filesystem: {read: [" + a_ + "], deny: [" + a_ + "/inner/secret]}\n", "r.yaml");
+  EXPECT_EQ(probe(real, {"read", a_ + "/inner/secret"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(real, {"read", a_ + "/inner/other"}), "ok") << last().err;
+}
+
 TEST_F(RunFs, ExecuteNeedsExecGrant) {
   std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
   const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");
