@@ -1,9 +1,11 @@
 #include "engine/app/own_state.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "engine/compile/fs_trie.h"
+#include "engine/kernel/landlock_uapi.h"
 #include "engine/plancache/store.h"
 
 namespace sandlock {
@@ -22,11 +24,15 @@ std::vector<std::string> own_state_directories(const std::map<std::string, std::
 
 namespace {
 
-// The grant that reaches `dir`: the nearest granted node at or above it, else any below it.
-// Nothing when none does, or when a deny of the profile's already keeps it out.
+// Rights beyond reading and executing: a grant with only those cannot plant an entry.
+constexpr std::uint64_t kChanges = ~(uapi::kFsReadFile | uapi::kFsReadDir | uapi::kFsExecute);
+
+// The grant that lets the sandbox change `dir`: the nearest node at or above it whose grant
+// has more than reading, else any below it. Nothing when none does, or when a deny of the
+// profile's already keeps it out.
 std::optional<Location> grant_reaching(const FsNode& root, const std::string& dir) {
   const FsNode* node = &root;
-  const FsNode* granted = root.access ? &root : nullptr;
+  const FsNode* granted = (root.access & kChanges) ? &root : nullptr;
   for (const std::string& part : split_path(dir)) {
     const auto it = node->children.find(part);
     if (it == node->children.end()) {
@@ -35,15 +41,25 @@ std::optional<Location> grant_reaching(const FsNode& root, const std::string& di
     }
     node = &it->second;
     if (node->deny) return std::nullopt;
-    if (node->access) granted = node;
+    if (node->access & kChanges) granted = node;
   }
   if (!granted && node)  // only grants inside the directory
-    fs_walk(*node, dir, [&](const std::string&, const FsNode& n) { granted = granted ? granted : (n.access ? &n : nullptr); });
+    fs_walk(*node, dir, [&](const std::string&, const FsNode& n) { granted = granted ? granted : ((n.access & kChanges) ? &n : nullptr); });
   if (!granted) return std::nullopt;
   return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
 }
 
 }  // namespace
+
+std::string resolved_directory(const std::string& dir, FsView& fs) {
+  bool linked = false;
+  for (std::size_t at = 1; at <= dir.size(); ++at)
+    if (at == dir.size() || dir[at] == '/') linked = fs.is_symlink(dir.substr(0, at)) || linked;
+  if (!linked) return dir;
+  std::error_code ec;
+  const std::string resolved = std::filesystem::weakly_canonical(dir, ec).string();
+  return ec || resolved.empty() ? dir : resolved;
+}
 
 void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, Diagnostics& notes) {
   for (const std::string& dir : dirs) {

@@ -9,6 +9,7 @@
 
 #include "engine/compile/graph.h"
 #include "engine/diag/diagnostic.h"
+#include "engine/lower/plan.h"
 
 namespace sandlock {
 
@@ -16,7 +17,13 @@ namespace sandlock {
 // the default one under $HOME (which a run without SANDLOCK_CACHE_DIR would use).
 std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment);
 
-// Adds a deny for each of `dirs` to `graph`; a warning for each that a grant reached.
+// `dir` with its symbolic links resolved, as a deny must name it (a deny through a link keeps
+// out the link's name only). Asks `fs` whether each step is a link, so the plan cache sees a
+// change.
+std::string resolved_directory(const std::string& dir, FsView& fs);
+
+// Adds a deny for each of `dirs` (resolved) to `graph`, where a grant lets the sandbox change
+// it; a warning for each.
 void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, Diagnostics& notes);
 
 }  // namespace sandlock

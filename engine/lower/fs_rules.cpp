@@ -89,6 +89,10 @@ class FsRuleBuilder {
 
   // `x` is a directory on the way to a deny; `acc` is the access granted from A down to x.
   void carve(const FsNode& x, const std::string& path, std::uint64_t acc) {
+    // The first directory on the way down whose grant lets the sandbox make links is the
+    // writable one for everything below it.
+    const std::string outer = writable_;
+    if (writable_.empty() && (acc & uapi::kFsMakeSym)) writable_ = path;
     std::set<std::string> names;
     if (auto listed = fs_.list(path)) names.insert(listed->begin(), listed->end());
     for (const auto& [name, child] : x.children) names.insert(name);
@@ -126,6 +130,7 @@ class FsRuleBuilder {
       }
     }
     if (only_denied_files) add(path, acc & uapi::kFsReadDir, &x);
+    writable_ = outer;
   }
 
   // `from` is the trie node that wrote the grant; null for a listed sibling (no note needed).

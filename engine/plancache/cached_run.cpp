@@ -42,7 +42,7 @@ CachedOutcome run_cached(const std::vector<std::string>& args, char** envp, cons
   const auto environment = environment_map(envp);
   if (cache_mode(environment) == CacheMode::Off) return miss("the plan cache is off (SANDLOCK_PLAN_CACHE=off)");
   const auto dir = cache_directory(environment);
-  if (!dir) return miss("no cache directory (set HOME, XDG_CACHE_HOME or SANDLOCK_CACHE_DIR)");
+  if (!dir) return miss("no cache directory (set HOME or SANDLOCK_CACHE_DIR)");
   const RunArgs run = split_run_args(args);
   const std::string cwd = disk::current_directory();
   if (cwd.empty()) return miss("the working directory cannot be read");

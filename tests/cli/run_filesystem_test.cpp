@@ -86,6 +86,17 @@ TEST_F(RunFs, ADenyThroughALinkIsRefusedNotCarvedAroundTheLink) {
   EXPECT_EQ(probe(real, {"read", a_ + "/inner/other"}), "ok") << last().err;
 }
 
+// The same below a writable directory on the way to a deny (the carve goes through it).
+TEST_F(RunFs, AGrantInsideAWritableDirectoryOnADenysWayNeverGoesThroughALink) {
+  dir_.write("a/b/c/d", "");
+  std::filesystem::create_directory_symlink("/etc", a_ + "/b/e");
+  const auto p = profile("filesystem: {read: [" + a_ + "], write: [" + a_ + "/b], deny: [" + a_ + "/b/c/d], exec: [" +
+                         a_ + "/b/e/ssl]}\n");
+  EXPECT_EQ(probe(p, {"list", "/etc/ssl"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("[lower.grant-through-link]"), std::string::npos) << last().err;
+}
+
 TEST_F(RunFs, ExecuteNeedsExecGrant) {
   std::filesystem::copy_file("/usr/bin/true", a_ + "/true");
   const auto ro = profile("filesystem: {read: [" + a_ + "]}\n", "ro.yaml");

@@ -317,6 +317,16 @@ TEST_F(RunCached, AGrantThatReachesThePlanCacheStopsShortOfIt) {
     EXPECT_EQ(probe(p, {"create", c.cache + "/forged.plan"}, {}, c.env), "errno 13") << last().err;
     EXPECT_FALSE(fs::exists(c.cache + "/forged.plan"));
   }
+  // Through a link to the cache's directory, the grant reaches it all the same.
+  fs::create_directory_symlink(cache_.path(), dir_.path() + "/cache-link");
+  const std::vector<std::string> linked{"HOME=" + home, "SANDLOCK_CACHE_DIR=" + dir_.path() + "/cache-link/plan-cache"};
+  const auto p = profile("filesystem: {write: [" + cache_.path() + "]}\n", "l.yaml");
+  EXPECT_EQ(probe(p, {"write", cache_.file("beside/f")}, {}, linked), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"create", cache_dir() + "/forged.plan"}, {}, linked), "errno 13") << last().err;
+  // A grant that only reads cannot plant an entry: nothing is carved, and the home lists.
+  const auto reads = profile("filesystem: {read: [" + home + "]}\n", "r.yaml");
+  EXPECT_EQ(probe(reads, {"list", home}, {}, {"HOME=" + home, "SANDLOCK_CACHE_DIR="}), "ok") << last().err;
+  EXPECT_EQ(last().err.find("[run.own-state-denied]"), std::string::npos) << last().err;
 }
 
 TEST(Launcher, WithoutItsEngineItSaysSo) {
