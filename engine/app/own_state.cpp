@@ -49,8 +49,6 @@ std::optional<Location> grant_reaching(const FsNode& root, const std::string& di
   return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
 }
 
-}  // namespace
-
 std::string resolved_directory(const std::string& dir, FsView& fs) {
   bool linked = false;
   for (std::size_t at = 1; at <= dir.size(); ++at)
@@ -61,8 +59,11 @@ std::string resolved_directory(const std::string& dir, FsView& fs) {
   return ec || resolved.empty() ? dir : resolved;
 }
 
-void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, Diagnostics& notes) {
-  for (const std::string& dir : dirs) {
+}  // namespace
+
+void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, FsView& fs, Diagnostics& notes) {
+  for (const std::string& written : dirs) {
+    const std::string dir = resolved_directory(written, fs);
     const auto where = grant_reaching(graph.fs, dir);
     if (!where) continue;
     notes.push_back(warning_at("run.own-state-denied", *where, "",

@@ -17,13 +17,10 @@ namespace sandlock {
 // the default one under $HOME (which a run without SANDLOCK_CACHE_DIR would use).
 std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment);
 
-// `dir` with its symbolic links resolved, as a deny must name it (a deny through a link keeps
-// out the link's name only). Asks `fs` whether each step is a link, so the plan cache sees a
-// change.
-std::string resolved_directory(const std::string& dir, FsView& fs);
-
-// Adds a deny for each of `dirs` (resolved) to `graph`, where a grant lets the sandbox change
-// it; a warning for each.
-void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, Diagnostics& notes);
+// Adds a deny for each of `dirs` to `graph`, where a grant lets the sandbox change it; a
+// warning for each. Each is denied with its symbolic links resolved (a deny through a link
+// keeps out the link's name only), asking `fs` whether each step is a link, so that the plan
+// cache sees a change.
+void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, FsView& fs, Diagnostics& notes);
 
 }  // namespace sandlock

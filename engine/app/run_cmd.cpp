@@ -78,9 +78,7 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
     return std::nullopt;
   }
   PolicyGraph& graph = *compiled.graph;
-  std::vector<std::string> own_dirs;
-  for (const std::string& d : own_state_directories(options.compile.env.vars)) own_dirs.push_back(resolved_directory(d, fs));
-  deny_own_state(graph, own_dirs, compiled.diagnostics);
+  deny_own_state(graph, own_state_directories(options.compile.env.vars), fs, compiled.diagnostics);
   RunSetup setup;
 
   LowerTarget target;

@@ -12,7 +12,7 @@ namespace sandlock {
 // architecture's call, which libseccomp names with a negative pseudo-number) or is unknown.
 std::optional<int> native_syscall_number(std::string_view name);
 
-// Whether libseccomp knows `name` at all, on any architecture.
+// Whether `name` is a syscall at all, on any architecture (libseccomp's names and ours).
 bool syscall_name_known(std::string_view name);
 
 }  // namespace sandlock
