@@ -12,6 +12,9 @@ class DiskFsView : public FsView {
   bool is_directory(const std::string& path) override;
   bool exists(const std::string& path) override;
   bool is_symlink(const std::string& path) override;  // lstat
+  std::string canonical(const std::string& path) override;
+  std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical) override;
+  unsigned link_count(const std::string& path) override;
 };
 
 }  // namespace sandlock

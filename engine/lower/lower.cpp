@@ -1,6 +1,7 @@
 // lower(graph, target, fs) → Plan: the steps in order, each in its own file.
 #include <linux/capability.h>
 
+#include "engine/lower/deny_check.h"
 #include "engine/lower/fs_rules.h"
 #include "engine/lower/net_rules.h"
 #include "engine/lower/protections.h"
@@ -57,6 +58,7 @@ LowerResult lower(const PolicyGraph& graph, const LowerTarget& target, FsView& f
   ll.restrict_flags = 0;  // the kernel's defaults (log same-exec denials); TSYNC is moot in a fresh child
   set_handled_masks(ll, facts, resolved.status);
   ll.path_rules = lower_fs_rules(graph.fs, ll.handled_access_fs, fs, result.diagnostics);
+  check_denies_hold(graph.fs, ll.path_rules, fs, result.diagnostics);
 
   NetLowering net = lower_network(graph, is_active(resolved.status, Protection::NetTcp), facts.net, result.diagnostics);
   ll.handled_access_net = net.handled_access_net;

@@ -90,6 +90,14 @@ class FsView {
   // siblings that are: a rule opened through one lands on its target, which may lie
   // outside the grant or be the denied path itself.
   virtual bool is_symlink(const std::string& /*path*/) { return false; }
+  // For the check that a deny holds against every path to it (deny_check.h): where a
+  // path leads once its symbolic links are resolved, the other paths bind mounts give a
+  // canonical path (nullopt: the mount table cannot be read), and how many names a file has.
+  virtual std::string canonical(const std::string& path) { return path; }
+  virtual std::optional<std::vector<std::string>> mount_aliases(const std::string& /*canonical*/) {
+    return std::vector<std::string>{};
+  }
+  virtual unsigned link_count(const std::string& /*path*/) { return 1; }
 };
 
 struct LowerTarget {

@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "engine/apply/landlock_syscalls.h"
 #include "engine/util/disk.h"
@@ -11,15 +12,19 @@
 namespace sandlock {
 namespace {
 
-std::optional<std::string> listing(const std::string& dir) {
-  auto names = disk::list_directory(dir);
-  if (!names) return std::nullopt;
+std::string joined_names(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : *names) {
+  for (const auto& n : names) {
     out += n;
     out += '\0';
   }
   return out;
+}
+
+std::optional<std::string> listing(const std::string& dir) {
+  auto names = disk::list_directory(dir);
+  if (!names) return std::nullopt;
+  return joined_names(*names);
 }
 
 std::vector<std::string> unlist(const std::string& text) {
@@ -78,6 +83,12 @@ std::optional<std::string> observe(FactKind kind, const std::string& subject,
     case FactKind::LandlockAbi: return std::to_string(landlock_abi());
     case FactKind::Kernel: return kernel_identity();
     case FactKind::FileIdentity: return file_identity(subject);
+    case FactKind::Canonical: return disk::canonical_path(subject);
+    case FactKind::MountAliases: {
+      const auto aliases = disk::mount_aliases(subject);
+      return aliases ? std::optional<std::string>(joined_names(*aliases)) : std::nullopt;
+    }
+    case FactKind::LinkCount: return std::to_string(disk::link_count(subject));
   }
   return std::nullopt;
 }
@@ -87,7 +98,8 @@ bool facts_hold(const std::vector<Fact>& facts, const std::map<std::string, std:
   for (const auto& f : facts)
     if (observe(f.kind, f.subject, environment) != f.value) {
       static constexpr const char* kNames[] = {"", "file", "regular file", "directory", "existence of",
-                                               "symlink", "listing of", "environment variable", "Landlock ABI", "kernel", "file"};
+                                               "symlink", "listing of", "environment variable", "Landlock ABI", "kernel", "file",
+                                               "resolution of", "bind mounts of", "hard links of"};
       changed = std::string(kNames[static_cast<std::size_t>(f.kind)]) + (f.subject.empty() ? "" : " ") + f.subject;
       return false;
     }
@@ -140,6 +152,17 @@ std::optional<std::string> RecordingReader::read(const std::string& path) {
   // A pipe or a device can be read once, not checked again: read it, cache nothing.
   log_.mark_uncheckable();
   return disk::read_file(path);
+}
+
+std::optional<std::vector<std::string>> RecordingFsView::mount_aliases(const std::string& canonical) {
+  auto text = log_.ask(FactKind::MountAliases, canonical);
+  if (!text) return std::nullopt;
+  return unlist(*text);
+}
+
+unsigned RecordingFsView::link_count(const std::string& path) {
+  const auto text = log_.ask(FactKind::LinkCount, path);
+  return text ? static_cast<unsigned>(std::strtoul(text->c_str(), nullptr, 10)) : 0;
 }
 
 std::optional<std::vector<std::string>> RecordingFsView::list(const std::string& dir) {

@@ -34,8 +34,11 @@ enum class FactKind : std::uint8_t {
   // subject: path; value: its stat identity (device, inode, size, times). For the shared
   // objects the engine runs with: a libseccomp upgrade can change the BPF it emits.
   FileIdentity,
+  Canonical,     // subject: path; value: where it leads, links resolved (disk::canonical_path)
+  MountAliases,  // subject: canonical path; value: its bind-mount aliases, each ended by '\0' (nullopt: no table)
+  LinkCount,     // subject: path; value: its number of hard links, in decimal
 };
-inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::FileIdentity);
+inline constexpr std::uint8_t kLastFactKind = static_cast<std::uint8_t>(FactKind::LinkCount);
 
 struct Fact {
   FactKind kind = FactKind::FileText;
@@ -97,6 +100,9 @@ class RecordingFsView : public FsView {
   bool is_directory(const std::string& path) override { return log_.ask_bool(FactKind::Directory, path); }
   bool exists(const std::string& path) override { return log_.ask_bool(FactKind::Exists, path); }
   bool is_symlink(const std::string& path) override { return log_.ask_bool(FactKind::Symlink, path); }
+  std::string canonical(const std::string& path) override { return log_.ask(FactKind::Canonical, path).value_or(path); }
+  std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical) override;
+  unsigned link_count(const std::string& path) override;
 
  private:
   FactLog& log_;

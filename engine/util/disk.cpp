@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <memory>
+#include <sstream>
 #include <string_view>
 
 namespace sandlock::disk {
@@ -89,6 +92,109 @@ bool exists(const std::string& path) {
 bool is_symlink(const std::string& path) {
   struct stat st {};
   return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+unsigned link_count(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? static_cast<unsigned>(st.st_nlink) : 0;
+}
+
+std::string canonical_path(const std::string& path) {
+  if (char* resolved = realpath(path.c_str(), nullptr)) {
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+  }
+  const std::size_t slash = path.rfind('/');
+  if (path == "/" || slash == std::string::npos) return path;
+  const std::string parent = canonical_path(slash == 0 ? "/" : path.substr(0, slash));
+  return (parent == "/" ? "" : parent) + path.substr(slash);
+}
+
+namespace {
+
+struct Mount {
+  std::string device;       // major:minor
+  std::string root;         // the directory of the filesystem mounted
+  std::string mount_point;  // where
+};
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_octal(const std::string& s) {
+  const auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<Mount>> mount_table() {
+  const auto text = read_file("/proc/self/mountinfo");
+  if (!text) return std::nullopt;
+  std::vector<Mount> mounts;
+  std::istringstream lines(*text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, mount_point;
+    if (!(fields >> id >> parent >> device >> root >> mount_point)) return std::nullopt;
+    root = unescape_octal(root);
+    if (root.empty() || root[0] != '/') continue;  // nsfs and the like: no directory tree
+    mounts.push_back({device, root, unescape_octal(mount_point)});
+  }
+  return mounts;
+}
+
+// `path` with `prefix` (a directory) taken off its front, as "" or "/rest"; nullopt when
+// `path` does not lie at or below `prefix`.
+std::optional<std::string> below(const std::string& path, const std::string& prefix) {
+  if (prefix == "/") return path == "/" ? std::string() : path;
+  if (path == prefix) return std::string();
+  if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 && path[prefix.size()] == '/')
+    return path.substr(prefix.size());
+  return std::nullopt;
+}
+
+std::string joined(const std::string& dir, const std::string& rest) {
+  if (rest.empty()) return dir;
+  return dir == "/" ? rest : dir + rest;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical) {
+  const auto mounts = mount_table();
+  if (!mounts) return std::nullopt;
+  // The mount `canonical` lies in: the deepest mount point above it, the last one mounted
+  // there when several are (it hides the others).
+  const Mount* home = nullptr;
+  std::size_t depth = 0;
+  for (const Mount& m : *mounts) {
+    if (!below(canonical, m.mount_point)) continue;
+    if (!home || m.mount_point.size() >= depth) {
+      home = &m;
+      depth = m.mount_point.size();
+    }
+  }
+  if (!home) return std::vector<std::string>{};
+  // Where it lies in its filesystem, and every mount of that filesystem that shows it.
+  const std::string in_fs = joined(home->root, *below(canonical, home->mount_point));
+  std::vector<std::string> out;
+  for (const Mount& m : *mounts) {
+    if (m.device != home->device) continue;
+    const auto rest = below(in_fs, m.root);
+    if (!rest) continue;
+    std::string alias = joined(m.mount_point, *rest);
+    if (alias != canonical) out.push_back(std::move(alias));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::string current_directory() {

@@ -21,6 +21,15 @@ bool is_directory(const std::string& path);     // stat: follows symbolic links
 bool is_regular_file(const std::string& path);  // stat: follows symbolic links
 bool exists(const std::string& path);           // stat: follows symbolic links
 bool is_symlink(const std::string& path);       // lstat
+// How many names (hard links) the file `path` leads to has; 0 when it cannot be stat'ed.
+unsigned link_count(const std::string& path);
+// `path` (absolute) with its symbolic links, "." and ".." resolved as the kernel would
+// resolve them, as far as it exists; what does not exist is appended as written.
+std::string canonical_path(const std::string& path);
+// The other paths at which the file at `canonical` (a canonical path) can be reached
+// through bind mounts (/proc/self/mountinfo: every mount of its filesystem whose root holds
+// it), sorted; nullopt when the mount table cannot be read.
+std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical);
 // Everything left to read from `fd`, or nullopt on a read error.
 std::optional<std::string> read_fd(int fd);
 // Writes all of `text` to `fd` (retrying short writes and EINTR); false on an error.

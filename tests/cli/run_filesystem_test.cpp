@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "tests/cli/run_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/test_paths.h"
 
 namespace sandlock::testing {
 namespace {
@@ -84,6 +86,62 @@ TEST_F(RunFs, ADenyThroughALinkIsRefusedNotCarvedAroundTheLink) {
   const auto real = profile("filesystem: {read: [" + a_ + "], deny: [" + a_ + "/inner/secret]}\n", "r.yaml");
   EXPECT_EQ(probe(real, {"read", a_ + "/inner/secret"}), "errno 13") << last().err;
   EXPECT_EQ(probe(real, {"read", a_ + "/inner/other"}), "ok") << last().err;
+}
+
+// Landlock grants what a path leads to: a grant of a link to a directory that holds a deny
+// (a/link -> a/real) granted a/real/secret again, past the carve-out made around it in the
+// grant of a/real. The run stops (125) at the grant instead. Control: without the link's grant,
+// the same deny keeps the file out and its sibling readable.
+TEST_F(RunFs, AGrantOfALinkThatLeadsAboveADenyStopsTheRun) {
+  dir_.write("a/real/secret", "s");
+  dir_.write("a/real/other", "o");
+  std::filesystem::create_directory_symlink(a_ + "/real", a_ + "/link");
+  const auto both = profile("filesystem: {read: [" + a_ + "/real, " + a_ + "/link], deny: [" + a_ + "/real/secret]}\n", "t.yaml");
+  EXPECT_EQ(probe(both, {"read", a_ + "/real/secret"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("[lower.grant-reaches-deny]"), std::string::npos) << last().err;
+  EXPECT_NE(last().err.find("leads to " + a_ + "/real"), std::string::npos) << last().err;
+  const auto real = profile("filesystem: {read: [" + a_ + "/real], deny: [" + a_ + "/real/secret]}\n", "r.yaml");
+  EXPECT_EQ(probe(real, {"read", a_ + "/real/secret"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(real, {"read", a_ + "/real/other"}), "ok") << last().err;
+}
+
+// A deny written through a link where no grant is carved (deny a/link/secret, grant a/real)
+// kept nothing out: the file stayed readable. The run stops (125) and names the real path.
+TEST_F(RunFs, ADenyThroughALinkOutsideAnyCarveStopsTheRun) {
+  dir_.write("a/real/secret", "s");
+  std::filesystem::create_directory_symlink(a_ + "/real", a_ + "/link");
+  const auto p = profile("filesystem: {read: [" + a_ + "/real], deny: [" + a_ + "/link/secret]}\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/real/secret"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("deny " + a_ + "/real/secret"), std::string::npos) << last().err;
+}
+
+// A bind mount shows a denied directory again under another path (b/m -> a): a grant of b
+// reached a/secret through it. The run stops (125); denying the second path as well lets it
+// run, with the file kept out under both names. Run in a mount namespace of its own.
+TEST_F(RunFs, ABindMountThatShowsADenyUnderAGrantStopsTheRunUntilDeniedThereToo) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to bind-mount in a mount namespace of its own";
+  dir_.write("a/secret", "s");
+  std::filesystem::create_directory(b_ + "/m");
+  const auto in_namespace = [&](const std::string& profile_path, const std::string& file) {
+    std::vector<std::string> argv{"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c",
+                                  "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", a_, b_ + "/m",
+                                  sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c",
+                                  probe_code_, "read", file};
+    return run_process(argv, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  };
+  const auto one = profile("filesystem: {read: [" + a_ + ", " + b_ + "], deny: [" + a_ + "/secret]}\n", "one.yaml");
+  ProcessResult r = in_namespace(one, b_ + "/m/secret");
+  if (r.err.starts_with("unshare: ")) GTEST_SKIP() << "SKIP: no mount namespace here: " << r.err;
+  EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
+  EXPECT_NE(r.err.find("[lower.grant-reaches-deny]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(b_ + "/m/secret (a bind mount)"), std::string::npos) << r.err;
+  const auto both = profile(
+      "filesystem: {read: [" + a_ + ", " + b_ + "], deny: [" + a_ + "/secret, " + b_ + "/m/secret]}\n", "both.yaml");
+  EXPECT_EQ(in_namespace(both, b_ + "/m/secret").out, "errno 13\n") << r.err;
+  EXPECT_EQ(in_namespace(both, a_ + "/secret").out, "errno 13\n");
+  EXPECT_EQ(in_namespace(both, b_ + "/f").out, "ok\n");  // the control: the grant of b holds
 }
 
 // The same below a writable directory on the way to a deny (the carve goes through it).

@@ -39,9 +39,33 @@ class FakeFsView : public FsView {
     if (it == dirs_.end()) return std::nullopt;
     return std::vector<std::string>(it->second.begin(), it->second.end());
   }
-  bool is_directory(const std::string& path) override { return dirs_.count(path) != 0; }
-  bool exists(const std::string& path) override { return is_directory(path) || files_.count(path) != 0; }
+  // Both follow the links given a target with leads(), as stat does.
+  bool is_directory(const std::string& path) override { return dirs_.count(canonical(path)) != 0; }
+  bool exists(const std::string& path) override { return is_directory(path) || files_.count(canonical(path)) != 0; }
   bool is_symlink(const std::string& path) override { return links_.count(path) != 0; }
+
+  // Where links lead and what bind mounts show, for the deny check: `from` (a link listed
+  // with '@') leads to `to`; a bind mount shows `to` again at `at`; a file has `n` names.
+  void leads(const std::string& from, const std::string& to) { targets_[from] = to; }
+  void bind(const std::string& at, const std::string& to) { binds_[at] = to; }
+  void set_links(const std::string& path, unsigned n) { link_counts_[path] = n; }
+  std::string canonical(const std::string& path) override {
+    for (const auto& [from, to] : targets_)  // one level of links is all the tests need
+      if (path == from || path.starts_with(from + "/")) return to + path.substr(from.size());
+    return path;
+  }
+  std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical) override {
+    std::vector<std::string> out;
+    for (const auto& [at, to] : binds_) {
+      if (canonical == to || canonical.starts_with(to + "/")) out.push_back(at + canonical.substr(to.size()));
+      if (canonical == at || canonical.starts_with(at + "/")) out.push_back(to + canonical.substr(at.size()));
+    }
+    return out;
+  }
+  unsigned link_count(const std::string& path) override {
+    const auto it = link_counts_.find(path);
+    return it == link_counts_.end() ? 1 : it->second;
+  }
 
   // Every path in the tree, sorted (for properties that check each one).
   std::vector<std::string> all_paths() const {
@@ -54,6 +78,8 @@ class FakeFsView : public FsView {
   std::map<std::string, std::set<std::string>> dirs_;  // directory → entry names
   std::set<std::string> files_;  // including links (they exist; their targets are not modelled)
   std::set<std::string> links_;
+  std::map<std::string, std::string> targets_, binds_;
+  std::map<std::string, unsigned> link_counts_;
 };
 
 }  // namespace sandlock::testing
