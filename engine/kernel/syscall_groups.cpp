@@ -16,8 +16,11 @@ constexpr std::array<SV, 2> kSwap{"swapon", "swapoff"};
 constexpr std::array<SV, 4> kRawIo{"ioperm", "iopl", "pciconfig_read", "pciconfig_write"};
 constexpr std::array<SV, 6> kClock{"adjtimex", "clock_adjtime", "clock_settime", "settimeofday",
                                    "stime", "clock_adjtime64"};
-constexpr std::array<SV, 7> kDebug{"ptrace", "process_vm_readv", "process_vm_writev", "perf_event_open",
-                                   "lookup_dcookie", "pidfd_getfd", "prlimit64:other-processes"};
+// The priority forms that reach a whole process group or every process of a user (PRIO_PGRP,
+// PRIO_USER; IOPRIO_WHO_PGRP, IOPRIO_WHO_USER): for root, every process on the host.
+constexpr std::array<SV, 9> kDebug{"ptrace", "process_vm_readv", "process_vm_writev", "perf_event_open",
+                                   "lookup_dcookie", "pidfd_getfd", "prlimit64:other-processes",
+                                   "setpriority:groups-and-users", "ioprio_set:groups-and-users"};
 constexpr std::array<SV, 3> kKeyring{"keyctl", "add_key", "request_key"};
 constexpr std::array<SV, 16> kObsolete{"_sysctl", "afs_syscall", "bdflush", "break", "create_module",
                                        "ftime", "get_kernel_syms", "getpmsg", "gtty", "lock",
@@ -32,9 +35,15 @@ constexpr std::array<SV, 3> kIoUring{"io_uring_setup", "io_uring_enter", "io_uri
 constexpr std::array<SV, 4> kNamespaces{"unshare", "setns", "clone:newns", "clone3:enosys"};
 constexpr std::array<SV, 2> kHostname{"sethostname", "setdomainname"};
 // fanotify: a root sandbox could block or watch every open on the host's filesystems.
-constexpr std::array<SV, 6> kPrivileged{"bpf", "userfaultfd", "quotactl", "quotactl_fd", "acct", "fanotify_init"};
+// syslog: a root sandbox would read (and clear) the kernel's log.
+constexpr std::array<SV, 7> kPrivileged{"bpf",  "userfaultfd",   "quotactl", "quotactl_fd",
+                                        "acct", "fanotify_init", "syslog"};
 constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"};
-constexpr std::array<SV, 2> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux"};
+// Hanging up the terminal (vhangup, TIOCVHANGUP) signals its whole session from the kernel,
+// past the signal scope: the shell sandlock was started from died of it. TIOCCONS takes the
+// console's output; TIOCSETD changes the line discipline (module autoloading, old bugs).
+constexpr std::array<SV, 6> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux", "vhangup",
+                                       "ioctl:tiocvhangup", "ioctl:tioccons", "ioctl:tiocsetd"};
 constexpr std::array<SV, 1> kRawSockets{"socket:raw"};
 constexpr std::array<SV, 1> kOtherSockets{"socket:other-families"};
 constexpr std::array<SV, 1> kPersonality{"personality:unsafe"};
@@ -47,16 +56,16 @@ constexpr std::array<SyscallGroup, 20> kGroups{{
     {"@swap", "enabling and disabling swap", kSwap, true},
     {"@raw-io", "raw I/O port access", kRawIo, true},
     {"@clock", "changing the system clock", kClock, true},
-    {"@debug", "ptrace, cross-process memory, descriptor and resource-limit access, perf", kDebug, true},
+    {"@debug", "ptrace, cross-process memory, descriptor and resource-limit access, perf, priorities of process groups and users", kDebug, true},
     {"@keyring", "the kernel keyring", kKeyring, true},
     {"@obsolete", "unusual, obsolete or unimplemented syscalls", kObsolete, true},
     {"@sysv-ipc", "System V message queues, semaphores and shared memory", kSysvIpc, true},
     {"@io-uring", "io_uring (bypasses seccomp for the operations it queues)", kIoUring, true},
     {"@namespaces", "entering and creating namespaces (also clone with CLONE_NEW*)", kNamespaces, true},
     {"@hostname", "changing the host and domain name", kHostname, true},
-    {"@privileged", "bpf, userfaultfd, quotactl, acct, fanotify", kPrivileged, true},
+    {"@privileged", "bpf, userfaultfd, quotactl, acct, fanotify, the kernel log", kPrivileged, true},
     {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
-    {"@tty-inject", "pushing input into a terminal (ioctl TIOCSTI, TIOCLINUX)", kTtyInject, true},
+    {"@tty-inject", "pushing input into or taking over a terminal (ioctl TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD), hanging it up (vhangup, TIOCVHANGUP)", kTtyInject, true},
     {"@raw-sockets", "raw IP sockets and AF_PACKET (packet crafting and sniffing)", kRawSockets, true},
     {"@other-sockets", "socket families other than unix, inet, inet6 and netlink (SMC, RDS, vsock, ...): paths to other hosts that the network rules do not see", kOtherSockets, true},
     {"@personality", "personality changes other than the harmless ones (e.g. ASLR off)", kPersonality, true},

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -164,18 +165,30 @@ Rules source_route() {
 // A pid with high bits set is refused too, though the kernel would read it as its low half.
 Rules prlimit_other_processes() { return {deny("prlimit64", {ge(0, 1), ge(2, 1)})}; }
 
+// setpriority(which, ...) and ioprio_set(which, ...) for a process group or a user (ints).
+Rules priority_groups_and_users() { return {deny("setpriority", {ge(0, PRIO_PGRP)})}; }
+Rules ioprio_groups_and_users() {
+  constexpr std::uint64_t kIoprioWhoPgrp = 2;  // IOPRIO_WHO_PGRP; IOPRIO_WHO_USER is 3
+  return {deny("ioprio_set", {ge(0, kIoprioWhoPgrp)})};
+}
+
 struct FilterEntry {
   std::string_view name;
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 13> kFilters{{
+constexpr std::array<FilterEntry, 18> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
     {"prlimit64:other-processes", prlimit_other_processes},
     {"ioctl:tiocsti", [] { return ioctl_request(TIOCSTI); }},
     {"ioctl:tioclinux", [] { return ioctl_request(TIOCLINUX); }},
+    {"ioctl:tiocvhangup", [] { return ioctl_request(TIOCVHANGUP); }},
+    {"ioctl:tioccons", [] { return ioctl_request(TIOCCONS); }},
+    {"ioctl:tiocsetd", [] { return ioctl_request(TIOCSETD); }},
+    {"setpriority:groups-and-users", priority_groups_and_users},
+    {"ioprio_set:groups-and-users", ioprio_groups_and_users},
     {"socket:raw", raw_sockets},
     {kOtherFamiliesFilter, other_socket_families},
     {kInetNonTcpFilter, inet_non_tcp},

@@ -518,12 +518,15 @@ def run(op, args):
             os.close(fd)
     elif op in ("mount", "ptrace", "bpf", "keyctl", "personality", "io_uring_setup", "clone-newuser", "clone3", "tiocsti",
                 "raw-socket", "fanotify_init", "pidfd_getfd", "quotactl_fd", "open_tree_attr", "prlimit-other",
-                "prlimit-self"):
+                "prlimit-self", "vhangup", "tiocvhangup", "tioccons", "tiocsetd", "syslog", "setpriority-user",
+                "setpriority-self", "ioprio-user", "ioprio-self"):
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         nr = {"mount": 165, "ptrace": 101, "bpf": 321, "keyctl": 250, "personality": 135,
               "io_uring_setup": 425, "clone-newuser": 56, "clone3": 435, "fanotify_init": 300, "pidfd_getfd": 438,
-              "quotactl_fd": 443, "open_tree_attr": 467, "prlimit-other": 302, "prlimit-self": 302}
+              "quotactl_fd": 443, "open_tree_attr": 467, "prlimit-other": 302, "prlimit-self": 302,
+              "vhangup": 153, "syslog": 103, "setpriority-user": 141, "setpriority-self": 141, "ioprio-user": 251,
+              "ioprio-self": 251}
         if op == "mount":
             rc = libc.syscall(nr[op], b"none", b"/tmp", b"tmpfs", 0, None)
         elif op == "ptrace":
@@ -578,6 +581,28 @@ def run(op, args):
             rc = libc.syscall(nr[op], pid, 7, old, None)
         elif op == "raw-socket":
             rc = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        elif op == "vhangup":  # in a session of its own first: no terminal to hang up, even if allowed
+            try:
+                os.setsid()
+            except OSError:
+                pass
+            rc = libc.syscall(nr[op])
+        elif op in ("tiocvhangup", "tioccons", "tiocsetd"):  # on /dev/null: ENOTTY unless refused first
+            request = {"tiocvhangup": 0x5437, "tioccons": 0x541D, "tiocsetd": 0x5423}[op]
+            fd = os.open("/dev/null", os.O_RDONLY)
+            ldisc = ctypes.c_int(0)
+            rc = libc.ioctl(fd, request, ctypes.byref(ldisc))
+            os.close(fd)
+        elif op == "syslog":  # SYSLOG_ACTION_SIZE_BUFFER: reads nothing, needs the right to read
+            rc = libc.syscall(nr[op], 10, None, 0)
+        # For a user no process runs as (so nothing changes even where allowed: ESRCH), or for
+        # this process, set to what it is.
+        elif op in ("setpriority-user", "setpriority-self"):
+            which, who = (2, 54321) if op == "setpriority-user" else (0, 0)  # PRIO_USER, PRIO_PROCESS
+            rc = libc.syscall(nr[op], which, who, os.getpriority(os.PRIO_PROCESS, 0))
+        elif op in ("ioprio-user", "ioprio-self"):  # to the best-effort default, as setpriority above
+            which, who = (3, 54321) if op == "ioprio-user" else (1, 0)  # IOPRIO_WHO_USER, _PROCESS
+            rc = libc.syscall(nr[op], which, who, (2 << 13) | 4)
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
     elif op == "socket":  # socket(FAMILY, TYPE, 0) with the raw 64-bit values given (0x... allowed)

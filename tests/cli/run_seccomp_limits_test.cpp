@@ -48,6 +48,33 @@ TEST_F(RunSeccomp, FanotifyQuotactlFdAndPidfdGetfdAreDenied) {
   EXPECT_EQ(probe(reallowed, {"pidfd_getfd"}), "ok") << last().err;
 }
 
+// Found by a review: a root sandbox hung up the terminal sandlock was started from
+// (vhangup, TIOCVHANGUP: the kernel signals the whole session, past the signal scope), read
+// the kernel's log (syslog), and the priority forms for a process group or a user reach
+// processes outside the sandbox (for root, every process). All refused (EPERM); the same
+// calls for the process itself still work. Controls: unsandboxed, the kernel answers each
+// otherwise (on /dev/null the ioctls are ENOTTY; a user with no process is ESRCH).
+TEST_F(RunSeccomp, HangUpsTheKernelLogAndPrioritiesOfGroupsAndUsersAreDenied) {
+  const auto p = profile("", "p.yaml");
+  for (const char* op : {"tiocvhangup", "tioccons", "tiocsetd", "syslog", "setpriority-user", "ioprio-user"}) {
+    EXPECT_EQ(probe(p, {op}), "errno 1") << op << "\n" << last().err;
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, op});
+    EXPECT_NE(unsandboxed.out, "errno 1\n") << op;
+  }
+  EXPECT_EQ(probe(p, {"vhangup"}), "errno 1") << last().err;
+  if (geteuid() == 0) {  // CAP_SYS_TTY_CONFIG: allowed unsandboxed (in a session without a terminal)
+    EXPECT_EQ(run_process({kPython, "-c", probe_code_, "vhangup"}).out, "ok\n");
+  }
+  EXPECT_EQ(probe(p, {"setpriority-self"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"ioprio-self"}), "ok") << last().err;
+  const auto reallowed = profile(
+      "syscalls: {allow: [\"@debug\", \"@tty-inject\"]}\nfilesystem: {rules: [{path: /dev/null, access: [read_file, "
+      "ioctl_dev]}]}\n",
+      "r.yaml");
+  EXPECT_EQ(probe(reallowed, {"setpriority-user"}), "errno 3") << last().err;
+  EXPECT_EQ(probe(reallowed, {"tiocvhangup"}), "errno 25") << last().err;
+}
+
 // open_tree_attr (Linux 6.15) is newer than Debian 12's libseccomp, which does not know its
 // name: the rule was left out in silence, and a root sandbox cloned a mount with it. Now it
 // is added by number. Control: unsandboxed, as root, the kernel makes the clone.
