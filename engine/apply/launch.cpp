@@ -9,13 +9,16 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <linux/seccomp.h>
 
 #include "engine/apply/child_signal.h"
+#include "engine/apply/credentials.h"
 #include "engine/apply/launch_child.h"
 #include "engine/apply/leftover_children.h"
 #include "engine/apply/pidfd.h"
@@ -30,6 +33,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::array kForwardedSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+constexpr double kMaxTimeoutSeconds = 1e9;
 
 // Blocks the forwarded signals and reads them from a signalfd; restores the mask on exit.
 class SignalCatcher {
@@ -46,11 +50,16 @@ class SignalCatcher {
 
   int fd() const { return fd_.get(); }
   const sigset_t& old_mask() const { return old_mask_; }
-  // Forwards every pending signal to the process group.
-  void forward_to(pid_t pgid) const {
+  // Forwards every pending signal to the child's process group, and to the child itself when
+  // it has left that group (for another one of the session's, where the group's signal
+  // misses it; sent once otherwise, as a terminal would).
+  void forward_to(int child_pidfd, pid_t child) const {
     signalfd_siginfo info{};
-    while (read(fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info))
-      kill(-pgid, static_cast<int>(info.ssi_signo));
+    while (read(fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      const int sig = static_cast<int>(info.ssi_signo);
+      kill(-child, sig);
+      if (getpgid(child) != child) sys::pidfd_send_signal(child_pidfd, sig);
+    }
   }
 
  private:
@@ -68,6 +77,9 @@ std::string validate_request(const PreparedLaunch& r) {
   if ((r.seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && !r.supervision)
     return "this profile needs the network supervisor, but none was given";
   if (r.timeout_seconds && !(*r.timeout_seconds > 0)) return "the timeout must be a positive number of seconds";
+  // Beyond it the deadline would overflow the clock (and no run is meant to last 30 years).
+  if (r.timeout_seconds && *r.timeout_seconds > kMaxTimeoutSeconds)
+    return "the timeout must be at most " + std::to_string(static_cast<long long>(kMaxTimeoutSeconds)) + " seconds";
   return {};
 }
 
@@ -95,9 +107,13 @@ std::string limit_processes(const PreparedLaunch& r, std::optional<PidsCgroup>& 
     if (r.verbose) note("processes limited by " + cgroup->dir() + "/pids.max");
     return {};
   }
-  if (geteuid() == 0)
+  // The kernel does not count RLIMIT_NPROC against real uid 0, nor against CAP_SYS_ADMIN or
+  // CAP_SYS_RESOURCE (the child gives up the latter once its limits are set; not the former).
+  const auto caps = read_capabilities();
+  constexpr std::uint64_t kSysAdmin = 1ULL << 21;  // CAP_SYS_ADMIN
+  if (geteuid() == 0 || getuid() == 0 || !caps || (caps->permitted & kSysAdmin))
     return "cannot limit processes to " + std::to_string(it->second) + ": no pids cgroup (" + why +
-           ") and RLIMIT_NPROC does not bind root";
+           ") and RLIMIT_NPROC does not bind root or CAP_SYS_ADMIN";
   const rlim_t v = static_cast<rlim_t>(it->second);
   rl.push_back({RLIMIT_NPROC, v, v, "RLIMIT_NPROC"});
   if (r.verbose) note("no pids cgroup (" + why + "); using RLIMIT_NPROC (counts all your processes)");
@@ -111,20 +127,25 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   return out;
 }
 
-// Waits for the child's pidfd, forwarding signals; false when the deadline passed first
-// (Clock::time_point::max() = no deadline).
-bool wait_for_exit(int pidfd, const SignalCatcher& signals, pid_t pgid, Clock::time_point deadline) {
+enum class Waited { Exited, TimedOut, Failed };
+
+// Waits for the child's pidfd, forwarding signals, until it exits or the deadline passes
+// (Clock::time_point::max() = no deadline); Failed (errno set) when it cannot wait.
+Waited wait_for_exit(int pidfd, const SignalCatcher& signals, pid_t child, Clock::time_point deadline) {
   pollfd fds[2] = {{pidfd, POLLIN, 0}, {signals.fd(), POLLIN, 0}};
   for (;;) {
     int timeout_ms = -1;
     if (deadline != Clock::time_point::max()) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return false;
-      timeout_ms = static_cast<int>(left);
+      if (left <= 0) return Waited::TimedOut;
+      timeout_ms = static_cast<int>(std::min<std::int64_t>(left, INT_MAX));
     }
-    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return true;  // cannot wait: fall through to waitpid
-    if (fds[1].revents & POLLIN) signals.forward_to(pgid);
-    if (fds[0].revents & POLLIN) return true;
+    if (poll(fds, 2, timeout_ms) < 0) {
+      if (errno == EINTR) continue;
+      return Waited::Failed;
+    }
+    if (fds[1].revents & POLLIN) signals.forward_to(pidfd, child);
+    if (fds[0].revents & POLLIN) return Waited::Exited;
   }
 }
 
@@ -140,9 +161,11 @@ std::optional<int> wait_status(pid_t pid) {
 // cgroup) members that left the group, plus, when every child of ours but those `spared`
 // (the ones we had before it) is the sandbox's, whatever else it left us: orphans are ours
 // as the subreaper.
+// `group_killed`: the caller killed the group while its leader still held the group's id
+// (once every member is reaped the id is free, and another process may take it).
 void kill_and_reap_sandbox(pid_t pgid, const std::optional<PidsCgroup>& cgroup,
-                           const std::optional<std::vector<pid_t>>& spared) {
-  kill(-pgid, SIGKILL);
+                           const std::optional<std::vector<pid_t>>& spared, bool group_killed = false) {
+  if (!group_killed) kill(-pgid, SIGKILL);
   if (cgroup) cgroup->kill_all();
   int status = 0;
   while (waitpid(-pgid, &status, 0) > 0 || errno == EINTR) {
@@ -195,11 +218,28 @@ int supervise(pid_t child, const SignalCatcher& signals, Clock::time_point deadl
               const std::optional<PidsCgroup>& cgroup, const std::optional<std::vector<pid_t>>& spared,
               const PreparedLaunch& request, std::string& error_out) {
   const UniqueFd pidfd(sys::pidfd_open(child, 0));
-  const bool exited = !pidfd || wait_for_exit(pidfd.get(), signals, child, deadline);
-  if (!exited) kill(-child, SIGKILL);
+  if (!pidfd) {  // without it neither the deadline nor forwarded signals could reach the command
+    const int err = errno;
+    kill_and_reap_sandbox(child, cgroup, spared);
+    error_out = std::string("watching the command failed (pidfd_open: ") + std::strerror(err) +
+                "); the sandbox was killed";
+    return kExitSandlockError;
+  }
+  const Waited waited = wait_for_exit(pidfd.get(), signals, child, deadline);
+  const int poll_errno = errno;
+  const bool exited = waited == Waited::Exited;
+  // The command itself too: it may have left its process group for another of the session's.
+  if (!exited) sys::pidfd_send_signal(pidfd.get(), SIGKILL);
+  kill(-child, SIGKILL);  // before the leader is reaped: until then the group's id is its
+  if (cgroup) cgroup->kill_all();
   const std::optional<int> status = wait_status(child);
   const int wait_errno = errno;
-  kill_and_reap_sandbox(child, cgroup, spared);
+  kill_and_reap_sandbox(child, cgroup, spared, true);
+  if (waited == Waited::Failed) {
+    error_out = std::string("waiting for the command failed (poll: ") + std::strerror(poll_errno) +
+                "); the sandbox was killed";
+    return kExitSandlockError;
+  }
   if (!exited) {
     error_out = "timed out after " + seconds_text(*request.timeout_seconds) + " s; the sandbox was killed";
     return kExitTimeout;

@@ -113,6 +113,11 @@ int start_domain_agent(const SupervisedChildSteps& steps, int channel, int repor
     if (setrlimit(s.rlimits[i].resource, &lim) != 0)
       fail(report_fd, ChildStep::Setrlimit, errno, static_cast<int>(i));
   }
+  // A limit binds only a process that cannot raise it again, and CAP_SYS_RESOURCE (root's)
+  // raises hard limits: given up once the limits are set (setting one above the hard limit
+  // the child was given needs it).
+  if (!s.rlimits.empty())
+    if (const int err = drop_capabilities(1ULL << CAP_SYS_RESOURCE)) fail(report_fd, ChildStep::DropCapabilities, err);
   int listener = -1;
   if (const int err = load_seccomp(*s.seccomp, listener)) fail(report_fd, ChildStep::SeccompLoad, err);
   if (s.supervised)

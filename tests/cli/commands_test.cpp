@@ -41,6 +41,16 @@ TEST(CommandLine, RunRefusesAnAbiOutOfRange) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
+// A timeout past what the clock can hold overflowed the deadline (undefined behaviour; in
+// practice no timeout at all). Refused (125). Control: a long one within it runs.
+TEST(CommandLine, RunRefusesATimeoutTheClockCannotHold) {
+  const std::string demo = policies_dir() + "/demo.yaml";
+  const auto huge = run_sandlock({"run", "--timeout", "1e12", "--profile", demo, "--", "/bin/true"});
+  EXPECT_EQ(huge.exit_code, 125);
+  EXPECT_NE(huge.err.find("the timeout must be at most 1000000000 seconds"), std::string::npos) << huge.err;
+  EXPECT_EQ(run_sandlock({"run", "--timeout", "1e8", "--profile", demo, "--", "/bin/true"}).exit_code, 0);
+}
+
 // The parser lets an option take `--` as its value, and then reads what follows as options,
 // where the plan cache's launcher sees the command: `--policy-path -- sh s.sh --timeout 1`
 // ran with a 1 s timeout fresh and without it from the cache. Refused (125) before anything

@@ -11,6 +11,7 @@
 
 #include "engine/apply/unique_fd.h"
 #include "tests/cli/run_fixture.h"
+#include "tests/support/test_paths.h"
 
 namespace sandlock::testing {
 namespace {
@@ -232,6 +233,25 @@ TEST_F(RunLimits, ProcessLimitBindsEvenForRoot) {
   EXPECT_EQ(probe(p, {"fork-many", "2"}), "ok") << last().err;
 }
 
+// With CAP_SYS_RESOURCE (root's) a process may raise its hard limits: the sandbox gives it up
+// once its limits are set, so they bind root too. Control: unsandboxed, the same raise works.
+TEST_F(RunLimits, ARootSandboxCannotRaiseItsLimitsAgain) {
+  const std::string status = read_file("/proc/self/status");
+  const auto at = status.find("CapEff:\t");
+  const std::uint64_t effective = at == std::string::npos ? 0 : std::stoull(status.substr(at + 8, 16), nullptr, 16);
+  constexpr unsigned kCapSysResource = 24;
+  if (!(effective >> kCapSysResource & 1))
+    GTEST_SKIP() << "SKIP: needs CAP_SYS_RESOURCE, which this process lacks (not in its bounding set here)";
+  const std::string raise =
+      "import resource\ntry:\n    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 65536))\n    print('raised')\n"
+      "except (ValueError, OSError) as e:\n    print('refused')\n";
+  const auto p = profile("limits: {open_files: 64}\n");
+  EXPECT_EQ(run(p, {kPython, "-c", raise}).out, "refused\n") << last().err;
+  const ProcessResult unsandboxed =
+      run_process({"/usr/bin/prlimit", "--nofile=64:64", kPython, "-c", raise});
+  EXPECT_EQ(unsandboxed.out, "raised\n") << unsandboxed.err;
+}
+
 using RunLifecycle = RunTest;
 
 TEST_F(RunLifecycle, ExitCodesAndSignalsPropagate) {
@@ -278,6 +298,37 @@ TEST_F(RunLifecycle, TimeoutKillsTheWholeTree) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   const int grandchild = std::stoi(read_file(pidfile));
   EXPECT_NE(kill(grandchild, 0), 0) << "grandchild " << grandchild << " survived the timeout";
+}
+
+// Found by a review: the command could move itself into another process group of its session
+// (sandlock's own), where the group's SIGKILL at --timeout and the signals sandlock forwards
+// missed it: it ran on past a 0.5 s timeout, and a SIGTERM sent to sandlock never reached it.
+// Both now reach the command itself too. Controls: with a timeout longer than the command it
+// finishes; the same SIGTERM reaches a command that stays in its group.
+TEST_F(RunLifecycle, TheTimeoutAndForwardedSignalsReachACommandThatLeftItsGroup) {
+  const auto p = profile("");
+  const auto command = [](bool leave, const char* seconds) {
+    return std::string("import os, signal, sys, time\n") + (leave ? "os.setpgid(0, os.getpgid(os.getppid()))\n" : "") +
+           "signal.signal(signal.SIGTERM, lambda *a: (print('got TERM', flush=True), sys.exit(0)))\n"
+           "time.sleep(" + seconds + ")\nprint('still running', flush=True)\n";
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const ProcessResult timed = run(p, {kPython, "-c", command(true, "3")}, {"--timeout", "0.5"});
+  EXPECT_EQ(timed.exit_code, 124) << timed.err;
+  EXPECT_EQ(timed.out, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+  const ProcessResult finished = run(p, {kPython, "-c", command(true, "0.2")}, {"--timeout", "10"});
+  EXPECT_EQ(finished.out, "still running\n") << finished.err;
+
+  const auto terminated = [&](bool leave) {  // SIGTERM to sandlock 1 s into a 3 s command
+    return run_process({"/bin/sh", "-c", "\"$@\" & s=$!; sleep 1; kill -TERM $s; wait $s", "sh", sandlock_binary(),
+                        "run", "--profile", p, "--", kPython, "-c", command(leave, "3")},
+                       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  };
+  const ProcessResult left = terminated(true);
+  EXPECT_EQ(left.out, "got TERM\n") << left.err;
+  EXPECT_EQ(left.exit_code, 0);
+  EXPECT_EQ(terminated(false).out, "got TERM\n");
 }
 
 // A process that left the command's process group (setsid, as a daemon does) is still the
