@@ -216,7 +216,7 @@ CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, K
     t.abi = host_abi;
     host_plan = lower(*compiled.graph, t, fs).plan;
   }
-  result.out = options.json ? json_report(*compiled.graph, m).dump(2) + "\n" : text_report(*compiled.graph, m, host_plan, host_abi);
+  result.out = options.json ? json_report(*compiled.graph, m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : text_report(*compiled.graph, m, host_plan, host_abi);
   return result;
 }
 

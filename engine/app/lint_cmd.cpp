@@ -88,7 +88,7 @@ CommandResult cmd_lint(const LintCmdOptions& options, SourceReader& reader, FsVi
     case DiagFormat::Json: {
       auto j = nlohmann::ordered_json::parse(render(all, DiagFormat::Json));
       j["exposure"] = scores_json(scores);
-      result.out = j.dump(2) + "\n";
+      result.out = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
       break;
     }
     // SARIF and GitHub annotations carry only the findings; the scores go to stderr.

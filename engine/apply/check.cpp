@@ -101,7 +101,7 @@ std::string check_report_json(const CheckReport& r, int indent) {
   j["syscalls"] = nlohmann::ordered_json::array();
   for (const auto& s : r.syscalls) j["syscalls"].push_back({{"name", s.name}, {"usable", s.usable}, {"errno", s.err}});
   j["warnings"] = r.warnings;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace sandlock

@@ -121,7 +121,7 @@ struct JsonWriter {
 }  // namespace
 
 std::string graph_to_json(const PolicyGraph& graph, bool with_files, int indent) {
-  return JsonWriter{with_files}.graph(graph).dump(indent);
+  return JsonWriter{with_files}.graph(graph).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace sandlock

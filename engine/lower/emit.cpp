@@ -51,7 +51,7 @@ ordered_json oci_syscalls(const SeccompPlan& plan, std::vector<std::string>* war
       for (const SeccompArgCmp& a : r.args)
         shape["args"].push_back({{"index", a.arg}, {"value", a.datum_a}, {"valueTwo", a.datum_b}, {"op", oci_op(a.op)}});
     }
-    const auto [it, added] = index_by_shape.emplace(shape.dump(), entries.size());
+    const auto [it, added] = index_by_shape.emplace(shape.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), entries.size());
     if (added) {
       ordered_json entry = {{"names", ordered_json::array()}};
       entry.update(shape);
@@ -115,11 +115,11 @@ std::string landlock_plan_json(const Plan& plan, int indent) {
   for (const ProtectionFacts& p : all_protections())
     j["protections"][std::string(p.name)] = protection_status_name(ll.protections[static_cast<std::size_t>(p.id)]);
   j["needs_supervisor"] = plan.needs_supervisor;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string oci_seccomp_json(const Plan& plan, std::vector<std::string>* warnings, int indent) {
-  return seccomp_object(plan, warnings).dump(indent);
+  return seccomp_object(plan, warnings).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // A Kubernetes object name (RFC 1123 subdomain): lowercase alphanumerics, '-' and '.',

@@ -80,7 +80,7 @@ std::string json(const std::vector<PolicyDiff>& diffs) {
                          {"old", provenance_json(c.old_from)}, {"new", provenance_json(c.new_from)}});
     out.push_back({{"old", d.old_name}, {"new", d.new_name}, {"widens", d.widens()}, {"changes", changes}});
   }
-  return Json{{"diffs", out}}.dump(2) + "\n";
+  return Json{{"diffs", out}}.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/validate/expand.h"
 
+#include <cstdio>
 #include <vector>
 
 #include "engine/util/text.h"
@@ -77,6 +78,18 @@ std::optional<std::string> expand_variables(std::string_view text, const ExpandE
 
 std::optional<std::string> normalize_absolute_path(std::string_view path, TextError& error) {
   if (path.empty()) return fail(error, "path.relative", "empty path", "paths must be absolute", 0);
+  // A newline in a path would let a profile write lines of its own into every review's
+  // output (a diff, a GitHub annotation, a pull request comment): no control characters.
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02x", c);
+      return fail(error, "path.control-character",
+                  "a path holds the control character " + std::string(code) + " at byte " + std::to_string(i),
+                  "name files without newlines, tabs or other control characters", i);
+    }
+  }
   if (path.front() != '/') {
     TextError ignored;
     const auto guess = normalize_absolute_path("/" + std::string(path), ignored);

@@ -102,6 +102,38 @@ TEST(ValidateCommand, ReportsEveryErrorWithPositionAndExitsOne) {
   EXPECT_EQ(j["errors"].get<int>(), 3);
 }
 
+// Found by a review: a newline in a path let a profile write lines of its own into review
+// output (a diff line reading "::error ..." is a GitHub workflow command): control characters
+// in paths are errors, with the key path. Control: the same profile without them is valid.
+TEST(ValidateCommand, AControlCharacterInAPathIsAnError) {
+  TempDir dir;
+  const auto bad = dir.write("bad.yaml", "version: 1\nfilesystem:\n  write: [\"/etc/x\\n::error file=e,line=1::PWNED\"]\n");
+  const auto r = run_sandlock({"validate", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("bad.yaml:3:11: error: a path holds the control character 0x0a at byte 6 [path.control-character]"),
+            std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("at filesystem.write[0]"), std::string::npos) << r.out;
+  const auto good = dir.write("good.yaml", "version: 1\nfilesystem:\n  write: [\"/etc/x::error file=e\"]\n");
+  EXPECT_EQ(run_sandlock({"validate", good}).exit_code, 0);
+}
+
+// Found by a review: a path that is not UTF-8 (legal on Linux; here from ${env:X}) aborted every
+// JSON output (nlohmann's dump throws on it). Each now writes its JSON, with U+FFFD in its place.
+TEST(ValidateCommand, PathsThatAreNotUtf8NeverCrashTheJsonOutputs) {
+  TempDir dir;
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem:\n  write: [\"/etc/${env:X}\"]\n");
+  const auto q = dir.write("q.yaml", "version: 1\nfilesystem:\n  read: [\"/tmp\"]\n");
+  const std::vector<std::string> env{"X=a\xff" "b"};
+  for (const auto& args : std::vector<std::vector<std::string>>{{"explain", "--json", p},
+                                                                {"lint", "--format", "json", p},
+                                                                {"compile", "--emit", "graph", p},
+                                                                {"diff", q, p, "--format", "json"}}) {
+    const auto r = run_sandlock(args, env);
+    EXPECT_LT(r.exit_code, 2) << args[0] << ": " << r.err;
+    EXPECT_NE(r.out.find("a\xef\xbf\xbd" "b"), std::string::npos) << args[0] << ": " << r.out << r.err;
+  }
+}
+
 TEST(ValidateCommand, DirectoryMixesValidAndInvalid) {
   TempDir dir;
   dir.write("good.toml", "version = 1\n[filesystem]\nread = [\"/etc\"]\n");
