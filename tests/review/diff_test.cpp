@@ -97,6 +97,69 @@ TEST(Diff, NoNetworkToDenyListIsAModeWidening) {
   EXPECT_EQ(d.changes[0].subject, "mode");
 }
 
+const PolicyChange* find_change(const PolicyDiff& d, const std::string& area, const std::string& subject) {
+  for (const auto& c : d.changes)
+    if (c.area == area && c.subject == subject) return &c;
+  return nullptr;
+}
+
+// A deny list allows everything it does not name: moving to an allow list that allows what the
+// deny list refused widens for those destinations (10.1.2.3:80 was refused, then allowed). It
+// was reported only as a narrowing of the mode, and --fail-on widen passed it.
+TEST(Diff, DenyListToAllowListReportsWhatTheDenyListRefused) {
+  const std::string deny = "version: 1\nnetwork: {deny: [\"10.0.0.0/8\"]}\n";
+  const auto all = diff_texts(deny, "version: 1\nnetwork: {allow: [\"*\", \"icmp://*\"]}\n");
+  EXPECT_TRUE(all.widens());
+  const auto* refused = find_change(all, "network", "10.0.0.0/8");
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->kind, ChangeKind::Widening);
+  EXPECT_NE(refused->detail.find("allow *"), std::string::npos) << refused->detail;
+  ASSERT_TRUE(refused->old_from && refused->new_from);
+  EXPECT_EQ(refused->old_from->where.line, 2);
+  EXPECT_EQ(find_change(all, "network", "mode"), nullptr);  // the allow list allows everything: nothing narrows
+
+  // Part of the denied range allowed: that part widens, the rest of the old default narrows.
+  const auto part = diff_texts(deny, "version: 1\nnetwork:\n  allow: [\"10.1.0.0/16:443\", \"192.168.0.1:22\"]\n");
+  const auto* inside = find_change(part, "network", "10.1.0.0/16:443");
+  ASSERT_NE(inside, nullptr);
+  EXPECT_EQ(inside->kind, ChangeKind::Widening);
+  EXPECT_EQ(find_change(part, "network", "192.168.0.1:22"), nullptr);  // allowed before (not denied)
+  const auto* mode = find_change(part, "network", "mode");
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->kind, ChangeKind::Narrowing);
+
+  // A host name is resolved when the sandbox starts: it may lie in the denied range.
+  const auto name = diff_texts(deny, "version: 1\nnetwork: {allow: [\"api.example.com:443\"]}\n");
+  const auto* host = find_change(name, "network", "api.example.com:443");
+  ASSERT_NE(host, nullptr);
+  EXPECT_EQ(host->kind, ChangeKind::Widening);
+  EXPECT_NE(host->detail.find("if the name resolves into deny 10.0.0.0/8"), std::string::npos) << host->detail;
+
+  // Control: an allow list clear of the denied range widens nothing.
+  EXPECT_FALSE(diff_texts(deny, "version: 1\nnetwork: {allow: [\"192.168.0.0/16\", \"icmp://10.0.0.1\"]}\n").widens());
+}
+
+// The reverse: a deny list widens against an allow list, unless that allowed everything; then
+// only what the deny list names narrows.
+TEST(Diff, AllowListToDenyListComparesTheDenies) {
+  const auto from_all = diff_texts("version: 1\nnetwork: {allow: [\"*\", \"icmp://*\"]}\n",
+                                   "version: 1\nnetwork: {deny: [\"10.0.0.0/8\"]}\n");
+  EXPECT_FALSE(from_all.widens());
+  ASSERT_EQ(from_all.changes.size(), 1u);
+  EXPECT_EQ(from_all.changes[0].kind, ChangeKind::Narrowing);
+  EXPECT_EQ(from_all.changes[0].subject, "10.0.0.0/8");
+
+  const auto from_some = diff_texts("version: 1\nnetwork: {allow: [\"10.0.0.0/8:443\"]}\n",
+                                    "version: 1\nnetwork: {deny: [\"10.1.0.0/16\"]}\n");
+  EXPECT_TRUE(from_some.widens());
+  const auto* mode = find_change(from_some, "network", "mode");
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->kind, ChangeKind::Widening);
+  const auto* denied = find_change(from_some, "network", "10.1.0.0/16:443");
+  ASSERT_NE(denied, nullptr);
+  EXPECT_EQ(denied->kind, ChangeKind::Narrowing);
+}
+
 TEST(Diff, SyscallsAndLimits) {
   const auto d = diff_texts("version: 1\nsyscalls:\n  deny: [chmod]\nlimits: {processes: 10, memory: 1G}\n",
                             "version: 1\nlimits: {processes: 20, memory: 512M}\n");
