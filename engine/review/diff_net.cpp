@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/compile/net_normalize.h"
+#include "engine/lower/net_rules.h"
 #include "engine/review/diff_parts.h"
 #include "engine/review/net_match.h"
 
@@ -142,10 +143,18 @@ std::string ports_text(const std::vector<PortRange>& ranges) {
   return s;
 }
 
+// A bind list that covers 1-65535 is `*` (0-65535): run enforces neither (port 0 asks the
+// kernel for any free port), so `1-65535` and `*` mean the same.
+std::vector<PortRange> bind_ports(const std::vector<PortRange>& bind) {
+  if (!bind.empty() && covers_all_ports(bind)) return {{0, 65535}};
+  return bind;
+}
+
 void diff_bind(const PolicyGraph& o, const PolicyGraph& n, std::vector<PolicyChange>& out) {
-  if (auto added = subtract(n.bind, o.bind); !added.empty())
+  const auto ob = bind_ports(o.bind), nb = bind_ports(n.bind);
+  if (auto added = subtract(nb, ob); !added.empty())
     out.push_back({ChangeKind::Widening, "bind", ports_text(added), "may now bind these ports", std::nullopt, first(n.bind_from)});
-  if (auto removed = subtract(o.bind, n.bind); !removed.empty())
+  if (auto removed = subtract(ob, nb); !removed.empty())
     out.push_back({ChangeKind::Narrowing, "bind", ports_text(removed), "may no longer bind these ports", first(o.bind_from), std::nullopt});
 }
 

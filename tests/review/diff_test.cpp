@@ -160,6 +160,19 @@ TEST(Diff, AllowListToDenyListComparesTheDenies) {
   EXPECT_EQ(denied->kind, ChangeKind::Narrowing);
 }
 
+// run enforces neither `1-65535` nor `*` (port 0 asks for any free port): the same meaning.
+// It diffed as "widening bind 0".
+TEST(Diff, BindEveryPortSpelledTwoWaysIsNoChange) {
+  EXPECT_TRUE(diff_texts("version: 1\nnetwork: {bind: [\"1-65535\"]}\n", "version: 1\nnetwork: {bind: [\"*\"]}\n").changes.empty());
+  EXPECT_TRUE(diff_texts("version: 1\nnetwork: {bind: [\"*\"]}\n", "version: 1\nnetwork: {bind: [\"1-65535\"]}\n").changes.empty());
+  EXPECT_TRUE(diff_texts("version: 1\nnetwork: {bind: [\"1-1000\", \"1001-65535\"]}\n", "version: 1\nnetwork: {bind: [\"*\"]}\n").changes.empty());
+  // Control: a partial list still widens to `*`.
+  const auto d = diff_texts("version: 1\nnetwork: {bind: [\"2-65535\"]}\n", "version: 1\nnetwork: {bind: [\"*\"]}\n");
+  ASSERT_EQ(d.changes.size(), 1u);
+  EXPECT_EQ(d.changes[0].kind, ChangeKind::Widening);
+  EXPECT_EQ(d.changes[0].subject, "0-1");
+}
+
 TEST(Diff, SyscallsAndLimits) {
   const auto d = diff_texts("version: 1\nsyscalls:\n  deny: [chmod]\nlimits: {processes: 10, memory: 1G}\n",
                             "version: 1\nlimits: {processes: 20, memory: 512M}\n");
