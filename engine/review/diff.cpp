@@ -60,9 +60,49 @@ std::string program_text(const PolicyGraph& g) {
   return s;
 }
 
+std::optional<Provenance> located_from(const auto& located) {
+  if (!located) return std::nullopt;
+  return Provenance{located->where, {}};
+}
+
+// The environment: with clean_env the command gets only the profile's variables, otherwise the
+// host's with the profile's on top. Inheriting the host's, or a variable added or changed,
+// gives the command more than before (widening); the reverse, less (narrowing).
+void diff_environment(const PolicyGraph& o, const PolicyGraph& n, std::vector<PolicyChange>& out) {
+  static const Program kNone;
+  const Program& a = o.program ? *o.program : kNone;
+  const Program& b = n.program ? *n.program : kNone;
+  const bool a_clean = a.clean_env && a.clean_env->value, b_clean = b.clean_env && b.clean_env->value;
+  if (a_clean != b_clean)
+    out.push_back({kind_of(a_clean), "program", "clean_env",
+                   a_clean ? "true -> false: the command now inherits the host's environment"
+                           : "false -> true: the command no longer inherits the host's environment",
+                   located_from(a.clean_env), located_from(b.clean_env)});
+  // Variables carry no position of their own: the program block that holds them stands in.
+  const auto a_from = o.program ? std::optional(Provenance{a.where, {}}) : std::nullopt;
+  const auto b_from = n.program ? std::optional(Provenance{b.where, {}}) : std::nullopt;
+  std::map<std::string, std::string> before(a.env.begin(), a.env.end()), after(b.env.begin(), b.env.end());
+  for (const auto& [name, value] : after) {
+    auto it = before.find(name);
+    if (it == before.end())
+      out.push_back({ChangeKind::Widening, "program", "env " + name, "set to '" + value + "'", std::nullopt, b_from});
+    else if (it->second != value)
+      out.push_back({ChangeKind::Widening, "program", "env " + name, "'" + it->second + "' -> '" + value + "'", a_from, b_from});
+  }
+  for (const auto& [name, value] : before)
+    if (!after.count(name))
+      out.push_back({ChangeKind::Narrowing, "program", "env " + name, "no longer set (was '" + value + "')", a_from, std::nullopt});
+}
+
 void diff_program(const PolicyGraph& o, const PolicyGraph& n, std::vector<PolicyChange>& out) {
   const std::string a = program_text(o), b = program_text(n);
   if (a != b) out.push_back({ChangeKind::Neutral, "program", "command", a + " -> " + b, std::nullopt, std::nullopt});
+  diff_environment(o, n, out);
+  const auto& oc = o.program ? o.program->cwd : std::nullopt;
+  const auto& nc = n.program ? n.program->cwd : std::nullopt;
+  const std::string cwd_a = oc ? oc->value : "(inherited)", cwd_b = nc ? nc->value : "(inherited)";
+  if (cwd_a != cwd_b)
+    out.push_back({ChangeKind::Neutral, "program", "cwd", cwd_a + " -> " + cwd_b, located_from(oc), located_from(nc)});
 }
 
 }  // namespace

@@ -160,6 +160,37 @@ TEST(Diff, AllowListToDenyListComparesTheDenies) {
   EXPECT_EQ(denied->kind, ChangeKind::Narrowing);
 }
 
+// env, clean_env and cwd were not compared: each change read "no change in meaning".
+TEST(Diff, ProgramEnvironmentAndWorkingDirectory) {
+  const std::string tight = "version: 1\nprogram: {exec: /bin/true, env: {A: b, GONE: x}, clean_env: true, cwd: /}\n";
+  const std::string loose = "version: 1\nprogram: {exec: /bin/true, env: {A: c, B: d}, clean_env: false, cwd: /tmp}\n";
+  const auto widen = diff_texts(tight, loose);
+  EXPECT_TRUE(widen.widens());
+  const auto* clean = find_change(widen, "program", "clean_env");
+  ASSERT_NE(clean, nullptr);
+  EXPECT_EQ(clean->kind, ChangeKind::Widening);
+  ASSERT_TRUE(clean->old_from && clean->new_from);
+  EXPECT_EQ(clean->old_from->where.line, 2);
+  ASSERT_NE(find_change(widen, "program", "env A"), nullptr);
+  EXPECT_EQ(find_change(widen, "program", "env A")->kind, ChangeKind::Widening);
+  EXPECT_EQ(find_change(widen, "program", "env A")->detail, "'b' -> 'c'");
+  ASSERT_NE(find_change(widen, "program", "env B"), nullptr);
+  EXPECT_EQ(find_change(widen, "program", "env B")->kind, ChangeKind::Widening);
+  ASSERT_NE(find_change(widen, "program", "env GONE"), nullptr);
+  EXPECT_EQ(find_change(widen, "program", "env GONE")->kind, ChangeKind::Narrowing);
+  const auto* cwd = find_change(widen, "program", "cwd");
+  ASSERT_NE(cwd, nullptr);
+  EXPECT_EQ(cwd->kind, ChangeKind::Neutral);
+  EXPECT_EQ(cwd->detail, "/ -> /tmp");
+
+  const auto narrow = diff_texts("version: 1\nprogram: {exec: /bin/true, env: {A: b}}\n",
+                                 "version: 1\nprogram: {exec: /bin/true, clean_env: true}\n");
+  EXPECT_FALSE(narrow.widens());
+  ASSERT_NE(find_change(narrow, "program", "clean_env"), nullptr);
+  EXPECT_EQ(find_change(narrow, "program", "clean_env")->kind, ChangeKind::Narrowing);
+  EXPECT_TRUE(diff_texts(tight, tight).changes.empty());
+}
+
 // run enforces neither `1-65535` nor `*` (port 0 asks for any free port): the same meaning.
 // It diffed as "widening bind 0".
 TEST(Diff, BindEveryPortSpelledTwoWaysIsNoChange) {
