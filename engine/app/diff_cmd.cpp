@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "engine/app/commands.h"
@@ -26,6 +27,15 @@ bool is_profile_file(const std::string& path) {
 bool file_exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
+}
+
+// The path with every symbolic link resolved; nullopt when it cannot be resolved.
+std::optional<std::string> real_path(const std::string& path) {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (!resolved) return std::nullopt;
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
 }
 
 class DiffLoader {
@@ -63,11 +73,14 @@ class DiffLoader {
 
   // Every profile under the paths, old side read entirely from REV (bases included), so a
   // change to a base shows in the profiles that extend it; bases are not diffed on their own.
+  // Paths are compared with symbolic links resolved (the repository root git reports is);
+  // a path outside the repository is a usage error.
   std::vector<PolicyDiff> changed_since(const std::string& rev) {
     std::string error;
     auto top = git_toplevel(error);
     auto changed = top ? git_changed_files(rev, options_.git_paths, error) : std::nullopt;
-    if (!changed) {
+    if (top && changed && !(top = real_path(*top))) error = "cannot resolve the repository root\n";
+    if (!changed || !top) {
       result_.err += "sandlock: " + error;
       failed = true;
       return {};
@@ -76,8 +89,17 @@ class DiffLoader {
       if (is_profile_file(f) && !file_exists(*top + "/" + f)) result_.err += "sandlock: " + f + " was deleted since " + rev + "\n";
     Diagnostics ignored;
     std::vector<std::string> files;
-    for (const auto& f : expand_profile_paths(options_.git_paths.empty() ? std::vector<std::string>{*top} : options_.git_paths, ignored))
-      files.push_back(absolute_path(f, options_.compile.env.pwd));
+    for (const auto& f : expand_profile_paths(options_.git_paths.empty() ? std::vector<std::string>{*top} : options_.git_paths, ignored)) {
+      const std::string full = absolute_path(f, options_.compile.env.pwd);
+      const auto real = real_path(full);
+      if (!real || real->rfind(*top + "/", 0) != 0) {
+        result_.err += "sandlock: " + f + (real ? " (" + *real + ")" : std::string()) + " is not inside the repository at " +
+                       *top + "\n";
+        failed = true;
+        return {};
+      }
+      if (std::find(files.begin(), files.end(), *real) == files.end()) files.push_back(*real);  // a link to another profile
+    }
     const std::set<std::string> bases = bases_of(files);
     GitRevSourceReader old_reader(*top, rev, reader_);
     std::vector<PolicyDiff> diffs;
