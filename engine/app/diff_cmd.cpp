@@ -72,7 +72,12 @@ class DiffLoader {
   }
 
   // Every profile under the paths, old side read entirely from REV (bases included), so a
-  // change to a base shows in the profiles that extend it; bases are not diffed on their own.
+  // change to a base shows in the profiles that extend it. A base that existed at REV is
+  // diffed on its own too: a child that sets a scalar the base changed would hide the change
+  // from the base itself and the other profiles extending it. A base new since REV is not (it
+  // had no meaning to hide; what it grants shows in the profiles extending it, so moving rules
+  // into a new base stays no change). A base that does not compile on its own (on either
+  // side) is said so and skipped, without failing the diff.
   // Paths are compared with symbolic links resolved (the repository root git reports is);
   // a path outside the repository is a usage error.
   std::vector<PolicyDiff> changed_since(const std::string& rev) {
@@ -104,19 +109,27 @@ class DiffLoader {
     GitRevSourceReader old_reader(*top, rev, reader_);
     std::vector<PolicyDiff> diffs;
     for (const auto& full : files) {
-      if (bases.count(full)) continue;
+      const bool base = bases.count(full) > 0;
       const std::string rel = full.substr(top->size() + 1);
       const std::string old_file = spelled_at_rev(full, old_reader);
+      if (base && old_file.empty()) continue;
       Loaded before{std::nullopt, rev + ":" + old_file.substr(std::min(old_file.size(), top->size() + 1))};
+      std::string notes;  // a base's diagnostics, kept back until it is known to compile on both sides
       if (!old_file.empty()) {
         CompileResult c = compile_file(old_file, options_.compile, old_reader);
-        result_.err += render(c.diagnostics, DiagFormat::Text);
+        notes += render(c.diagnostics, DiagFormat::Text);
         before.graph = c.graph;
       } else {
         before.graph = compile_as(full, "version: 1\n");  // a new profile: every grant widens
       }
       CompileResult now = compile_file(full, options_.compile, reader_);
-      result_.err += render(now.diagnostics, DiagFormat::Text);
+      notes += render(now.diagnostics, DiagFormat::Text);
+      if (base && (!before.graph || !now.graph)) {
+        result_.err += "sandlock: " + rel + " is a base that does not compile on its own" +
+                       (now.graph ? " at " + rev : std::string()) + "; not diffed on its own (the profiles extending it are)\n";
+        continue;
+      }
+      result_.err += notes;
       compare(before, {now.graph, rel}, diffs);
     }
     return diffs;

@@ -33,6 +33,42 @@ ProcessResult sandlock_in(const std::string& cwd, std::vector<std::string> args)
 const std::string kApp = "version: 1\nprotections: {signal-scope: strict}\nlimits: {memory: 512M}\n";
 const std::string kAppWidened = "version: 1\nprotections: {signal-scope: disabled}\n";
 
+// A base was never diffed on its own: a child that sets the scalars the base changed hid the
+// change (signal-scope disabled, memory unlimited in every other profile extending it), and
+// the report read "app-debug.yaml: no change in meaning".
+TEST(DiffGit, BasesAreDiffedOnTheirOwn) {
+  if (access(kGit, X_OK) != 0) GTEST_SKIP() << "SKIP: " << kGit << " is not installed";
+  TempDir dir;
+  const std::string repo = dir.file("repo");
+  commit_repo(repo,
+              {{"app.yaml", kApp},
+               {"app-debug.yaml",
+                "version: 1\nextends: [./app.yaml]\nprotections: {signal-scope: strict}\nlimits: {memory: 1G}\n"}},
+              dir);
+  // Control: nothing changed, nothing widens.
+  const auto same = sandlock_in(repo, {"diff", "--git", "HEAD", "--fail-on", "widen"});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("0 widening, 0 narrowing change(s)"), std::string::npos) << same.out;
+
+  dir.write("repo/app.yaml", kAppWidened);
+  const auto r = sandlock_in(repo, {"diff", "--git", "HEAD", "--fail-on", "widen"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("--- HEAD:app.yaml\n+++ app.yaml\n  widening protection signal-scope: strict -> disabled"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("widening limit memory: 536870912 -> unlimited"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--- HEAD:app-debug.yaml\n+++ app-debug.yaml\n  no change in meaning"), std::string::npos) << r.out;
+
+  // A base new since REV is not diffed on its own: rules moved into it are no change.
+  dir.write("repo/app.yaml", kApp);
+  dir.write("repo/app-debug.yaml", "version: 1\nextends: [./app.yaml, ./more.yaml]\nlimits: {memory: 1G}\n");
+  dir.write("repo/more.yaml", "version: 1\nprotections: {signal-scope: strict}\n");
+  const auto moved = sandlock_in(repo, {"diff", "--git", "HEAD", "--fail-on", "widen"});
+  EXPECT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+  EXPECT_EQ(moved.out.find("more.yaml"), std::string::npos) << moved.out;
+  EXPECT_NE(moved.out.find("0 widening, 0 narrowing change(s) in 0 of 2 profile(s)"), std::string::npos) << moved.out;
+}
+
 // The file's path was cut at the length of git's repository root, so a path through a symbolic
 // link gave a wrong name (the old side then came from the working tree: "no change") or, when
 // shorter than the root, threw std::out_of_range (abort, exit 134). Paths are now compared
