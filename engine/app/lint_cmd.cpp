@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "engine/util/text.h"
 #include "engine/app/commands.h"
 #include "engine/compile/compose.h"
 #include "engine/compile/merge.h"
@@ -27,9 +28,9 @@ std::string one_decimal(double v) {
 std::string scores_text(const std::vector<Scored>& scores) {
   std::string s;
   for (const auto& sc : scores) {
-    s += "exposure " + sc.file + ": " + one_decimal(sc.exposure.score) + "/10\n";
+    s += "exposure " + printable(sc.file) + ": " + one_decimal(sc.exposure.score) + "/10\n";
     for (const auto& item : sc.exposure.breakdown)
-      s += "  +" + one_decimal(item.weight) + " " + std::string(item.id) + " (" + item.detail + ")\n";
+      s += "  +" + one_decimal(item.weight) + " " + std::string(item.id) + " (" + printable(item.detail) + ")\n";
   }
   return s;
 }

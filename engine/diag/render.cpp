@@ -1,3 +1,4 @@
+#include "engine/util/text.h"
 #include "engine/diag/render.h"
 
 #include <algorithm>
@@ -27,13 +28,13 @@ std::string text_location(const Location& where) {
 std::string render_text(const Diagnostics& diags) {
   std::string out;
   for (const Diagnostic& d : diags) {
-    std::string where = text_location(d.where);
+    std::string where = printable(text_location(d.where));
     if (!where.empty()) out += where + ": ";
-    out += severity_name(d.severity) + ": " + d.message;
+    out += severity_name(d.severity) + ": " + printable(d.message);
     if (!d.code.empty()) out += " [" + d.code + "]";
     out += "\n";
-    if (!d.key_path.empty()) out += "    at " + d.key_path + "\n";
-    if (!d.hint.empty()) out += "    hint: " + d.hint + "\n";
+    if (!d.key_path.empty()) out += "    at " + printable(d.key_path) + "\n";
+    if (!d.hint.empty()) out += "    hint: " + printable(d.hint) + "\n";
   }
   return out;
 }

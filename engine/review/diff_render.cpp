@@ -3,6 +3,7 @@
 
 #include "engine/review/diff.h"
 #include "engine/review/fs_decide.h"
+#include "engine/util/text.h"
 
 namespace sandlock {
 namespace {
@@ -19,7 +20,7 @@ std::size_t count(const PolicyDiff& d, ChangeKind k) {
   return n;
 }
 
-std::string where_text(const std::optional<Provenance>& p) { return p ? provenance_text(*p) : "-"; }
+std::string where_text(const std::optional<Provenance>& p) { return p ? printable(provenance_text(*p)) : "-"; }
 
 std::string summary(const std::vector<PolicyDiff>& diffs) {
   std::size_t w = 0, n = 0, profiles = 0;
@@ -35,20 +36,34 @@ std::string summary(const std::vector<PolicyDiff>& diffs) {
 std::string text(const std::vector<PolicyDiff>& diffs) {
   std::string s;
   for (const auto& d : diffs) {
-    s += "--- " + d.old_name + "\n+++ " + d.new_name + "\n";
+    s += "--- " + printable(d.old_name) + "\n+++ " + printable(d.new_name) + "\n";
     if (d.changes.empty()) s += "  no change in meaning\n";
     for (const auto& c : d.changes) {
-      s += "  " + kind_name(c.kind) + " " + c.area + " " + c.subject + ": " + c.detail + "\n";
+      s += "  " + kind_name(c.kind) + " " + c.area + " " + printable(c.subject) + ": " + printable(c.detail) + "\n";
       s += "      old: " + where_text(c.old_from) + "\n      new: " + where_text(c.new_from) + "\n";
     }
   }
   return s + summary(diffs) + "\n";
 }
 
-// Markdown table cells must not contain a raw '|'.
-std::string cell(std::string v) {
-  for (std::size_t i = 0; (i = v.find('|', i)) != std::string::npos; i += 2) v.replace(i, 1, "\\|");
-  return v;
+// Text a profile supplied, as one markdown table cell that is only text: no line break, no
+// cell border, no HTML, and no markdown of its own (links, emphasis, code spans).
+std::string cell(std::string_view v) {
+  std::string out;
+  for (const char c : printable(v)) {
+    switch (c) {
+      case '|': out += "&#124;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')': case '!': case '#': case '~':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
 }
 
 std::string markdown(const std::vector<PolicyDiff>& diffs) {
@@ -57,10 +72,10 @@ std::string markdown(const std::vector<PolicyDiff>& diffs) {
   std::string s = std::string("**sandlock diff:** ") + (any_widen ? "⚠️ " : "") + summary(diffs) + "\n";
   for (const auto& d : diffs) {
     if (d.changes.empty()) continue;
-    s += "\n### `" + d.new_name + "`\n\n| change | area | subject | detail | old | new |\n|---|---|---|---|---|---|\n";
+    s += "\n### <code>" + cell(d.new_name) + "</code>\n\n| change | area | subject | detail | old | new |\n|---|---|---|---|---|---|\n";
     for (const auto& c : d.changes)
-      s += "| " + std::string(c.kind == ChangeKind::Widening ? "**widening**" : kind_name(c.kind)) + " | " + c.area + " | `" +
-           cell(c.subject) + "` | " + cell(c.detail) + " | " + cell(where_text(c.old_from)) + " | " +
+      s += "| " + std::string(c.kind == ChangeKind::Widening ? "**widening**" : kind_name(c.kind)) + " | " + c.area + " | <code>" +
+           cell(c.subject) + "</code> | " + cell(c.detail) + " | " + cell(where_text(c.old_from)) + " | " +
            cell(where_text(c.new_from)) + " |\n";
   }
   return s;

@@ -21,6 +21,10 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
 std::string to_lower(std::string_view s);
+// `s` with control characters (newline, tab, escape, ...) written as \xNN: text a profile
+// supplied, safe to print on a line of its own output (no line, terminal sequence or
+// workflow command of the profile's making).
+std::string printable(std::string_view s);
 std::string join(std::span<const std::string> parts, std::string_view sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 

@@ -134,6 +134,21 @@ TEST(ValidateCommand, PathsThatAreNotUtf8NeverCrashTheJsonOutputs) {
   }
 }
 
+// Text a profile supplies outside paths (an environment value here) reaches diff's output:
+// control characters are written as \xNN, and in markdown it cannot end its cell or add
+// markup. Control: the value is shown.
+TEST(DiffCommand, TextAProfileSuppliedCannotBreakOutOfItsLineOrCell) {
+  TempDir dir;
+  const auto a = dir.write("a.yaml", "version: 1\nprogram: {exec: /bin/true, env: {A: x}}\n");
+  const auto b = dir.write("b.yaml", "version: 1\nprogram: {exec: /bin/true, env: {A: \"x\\n::error::PWNED | [l](http://e)\"}}\n");
+  const auto text = run_sandlock({"diff", a, b});
+  EXPECT_NE(text.out.find("x\\x0a::error::PWNED"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("\n::error"), std::string::npos) << text.out;
+  const auto md = run_sandlock({"diff", a, b, "--format", "markdown"});
+  EXPECT_NE(md.out.find("PWNED &#124; \\[l\\]\\(http://e\\)"), std::string::npos) << md.out;
+  EXPECT_EQ(md.out.find("\n::error"), std::string::npos) << md.out;
+}
+
 TEST(ValidateCommand, DirectoryMixesValidAndInvalid) {
   TempDir dir;
   dir.write("good.toml", "version = 1\n[filesystem]\nread = [\"/etc\"]\n");
