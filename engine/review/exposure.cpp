@@ -6,6 +6,7 @@
 #include "engine/compile/fs_trie.h"
 #include "engine/compile/net_normalize.h"
 #include "engine/review/lint.h"
+#include "engine/review/net_match.h"
 
 namespace sandlock {
 namespace {
@@ -65,10 +66,12 @@ void score_filesystem(const PolicyGraph& g, Scorer& s) {
 }
 
 void score_network(const PolicyGraph& g, Scorer& s) {
-  const bool any = std::any_of(g.net_allow.begin(), g.net_allow.end(),
-                               [](const NetDest& d) { return d.target.kind == NetTarget::Kind::Any; });
-  if (g.net_mode == NetMode::DenyList || (g.net_mode == NetMode::Allow && any))
-    s.add("net-open", g.net_mode == NetMode::DenyList ? "deny list: default allow" : "allow: *");
+  // `*`, 0.0.0.0/0 and ::/0 each mean any destination (of their family).
+  const auto any = std::find_if(g.net_allow.begin(), g.net_allow.end(),
+                                [](const NetDest& d) { return means_any_destination(d.target); });
+  if (g.net_mode == NetMode::DenyList || (g.net_mode == NetMode::Allow && any != g.net_allow.end()))
+    s.add("net-open", g.net_mode == NetMode::DenyList ? "deny list: default allow"
+                                                      : "allow: " + format_net_target(any->target));
   else if (g.net_mode == NetMode::Allow && !g.net_allow.empty())
     s.add("net-outbound", std::to_string(g.net_allow.size()) + " destination(s)");
   if (!g.bind.empty()) {

@@ -6,6 +6,7 @@
 #include "engine/compile/fs_trie.h"
 #include "engine/kernel/syscall_groups.h"
 #include "engine/review/lint.h"
+#include "engine/review/net_match.h"
 
 namespace sandlock {
 namespace {
@@ -154,8 +155,10 @@ struct Linter {
     for (const auto& level : levels) {
       const Profile& p = level.profile;
       for (const auto& r : p.net_allow)
-        if (r.target.kind == NetTarget::Kind::Any)
-          warn("SL003", r.where, "network.allow", "'" + r.text + "' allows connections to any host",
+        if (means_any_destination(r.target))
+          warn("SL003", r.where, "network.allow",
+               "'" + r.text + "' allows connections to any host" +
+                   (r.target.kind == NetTarget::Kind::Any ? "" : r.target.family == 4 ? " (every IPv4 address)" : " (every IPv6 address)"),
                "list the hosts or CIDRs the program talks to");
       if (p.net_deny_where && !p.net_allow_where)
         warn("SL003", *p.net_deny_where, "network.deny", "a deny list allows every destination it does not name",

@@ -43,6 +43,10 @@ bool dests_cover(const std::vector<NetDest>& outer, const NetDest& inner) {
   return true;
 }
 
+bool means_any_destination(const NetTarget& target) {
+  return target.kind == NetTarget::Kind::Any || (target.kind == NetTarget::Kind::Cidr && target.prefix == 0);
+}
+
 std::string net_dest_text(const NetDest& dest) {
   NetRule rule;
   rule.protos = dest.protos;

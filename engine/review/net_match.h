@@ -12,6 +12,10 @@ namespace sandlock {
 // True when every (protocol, address, port) that `inner` names is also named by one of `outer`.
 bool dests_cover(const std::vector<NetDest>& outer, const NetDest& inner);
 
+// True for a target that names every address: `*`, or a prefix-0 CIDR (0.0.0.0/0 every IPv4
+// address, ::/0 every IPv6 one). lint and the exposure score count these as open.
+bool means_any_destination(const NetTarget& target);
+
 // The canonical text of a destination: "tcp://10.0.0.0/8:443", "*".
 std::string net_dest_text(const NetDest& dest);
 

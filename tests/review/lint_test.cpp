@@ -53,6 +53,17 @@ TEST(Lint, NetworkAnyProtectionsAndSyscalls) {
   EXPECT_EQ(codes(l.diags), (std::vector<std::string>{"SL003", "SL004", "SL005", "SL006"}));
 }
 
+// 0.0.0.0/0 and ::/0 name every address of their family: open like `*` (SL003 said nothing).
+// Control: a prefix-8 CIDR is a listed destination.
+TEST(Lint, PrefixZeroCidrsAreOpenLikeAny) {
+  for (const char* any : {"0.0.0.0/0", "tcp://0.0.0.0/0:443", "::/0"}) {
+    const auto l = lint_text(std::string("version: 1\nnetwork:\n  allow: [\"") + any + "\"]\n");
+    ASSERT_EQ(codes(l.diags), std::vector<std::string>{"SL003"}) << any;
+    EXPECT_NE(l.diags[0].message.find("allows connections to any host"), std::string::npos) << l.diags[0].message;
+  }
+  EXPECT_TRUE(lint_text("version: 1\nnetwork:\n  allow: [\"10.0.0.0/8\"]\n").diags.empty());
+}
+
 TEST(Lint, ShadowedGrantByABaseAndDenyMatchingNothing) {
   const auto l = lint_text("version: 1\nextends: [base]\nfilesystem:\n  read: [/usr/share/doc]\n  deny: [/opt/x]\n");
   ASSERT_EQ(codes(l.diags), (std::vector<std::string>{"SL007", "SL008"}));
@@ -98,6 +109,20 @@ TEST(Exposure, WeightsAddUpAndCapAtTen) {
       "version: 1\nfilesystem:\n  write: [/]\n  exec: [/]\nnetwork:\n  allow: [\"*\"]\n  bind: [\"*\"]\n"
       "protections: {signal-scope: disabled, abstract-unix-socket-scope: disabled, fs-ioctl-dev: disabled, fs-truncate: disabled}\n");
   EXPECT_DOUBLE_EQ(open.score.score, 10.0);
+}
+
+// A prefix-0 CIDR scores as `*` (net-open, 2.0), not as one listed destination (0.5).
+TEST(Exposure, PrefixZeroCidrsScoreAsOpen) {
+  const std::string limits = "limits: {processes: 4, memory: 64M}\n";
+  for (const char* any : {"*", "0.0.0.0/0", "::/0"}) {
+    const auto l = lint_text(std::string("version: 1\nnetwork:\n  allow: [\"") + any + "\"]\n" + limits);
+    ASSERT_EQ(l.score.breakdown.size(), 1u) << any;
+    EXPECT_EQ(l.score.breakdown[0].id, "net-open") << any;
+    EXPECT_DOUBLE_EQ(l.score.score, 2.0) << any;
+  }
+  const auto listed = lint_text("version: 1\nnetwork:\n  allow: [\"10.0.0.0/8\"]\n" + limits);
+  ASSERT_EQ(listed.score.breakdown.size(), 1u);
+  EXPECT_EQ(listed.score.breakdown[0].id, "net-outbound");
 }
 
 TEST(Exposure, EveryWeightIsDocumentedOnce) {
