@@ -1,5 +1,6 @@
 // The supervisor's destination policy: the graph's network section with every host name
-// resolved once, at start, and pinned as /32 or /128 targets. Decisions reuse net_allows.
+// resolved once, at start, and pinned as /32 or /128 targets (engine/lower/resolve_hosts.h,
+// shared with query and test). Decisions reuse net_reach_allowed.
 #pragma once
 
 #include <sys/socket.h>
@@ -10,16 +11,12 @@
 #include <vector>
 
 #include "engine/compile/graph.h"
+#include "engine/lower/resolve_hosts.h"  // DestinationPolicy, resolve_destinations with a resolver
 
 namespace sandlock {
 
-struct DestinationPolicy {
-  PolicyGraph net;                  // only net_mode, net_allow (hosts pinned), net_deny and bind are set
-  std::vector<std::string> pinned;  // "localhost -> 127.0.0.1, [::1]", one per host name, for --verbose
-};
-
-// Resolves the allow list's host names with getaddrinfo. A name that does not resolve is an
-// error (nullopt, with the reason in `error`): the run must not start.
+// Resolves the allow list's host names with getaddrinfo (SystemHostResolver). A name that
+// does not resolve is an error (nullopt, with the reason in `error`): the run must not start.
 std::optional<DestinationPolicy> resolve_destinations(const PolicyGraph& graph, std::string& error);
 
 // What a supervised call does with its address.

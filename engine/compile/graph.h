@@ -133,4 +133,17 @@ std::uint64_t fs_access(const PolicyGraph& graph, const std::string& path);
 bool net_allows(const PolicyGraph& graph, NetProto proto, int family, const std::array<std::uint8_t, 16>& addr,
                 std::uint16_t port);
 
+// Whether a connection or datagram to ip:port reaches an allowed destination, as run's
+// supervisor decides it: net_allows, except that an unspecified address (0.0.0.0, ::,
+// ::ffff:0.0.0.0) means "this host" and may reach either loopback, so it passes only if it
+// and both 127.0.0.1 and ::1 do. Shared by run (engine/apply/destinations) and query/test.
+bool net_reach_allowed(const PolicyGraph& graph, NetProto proto, int family, const std::array<std::uint8_t, 16>& addr,
+                       std::uint16_t port);
+
+// Where run's supervisor sends an unspecified destination before checking it (a connect or a
+// send; engine/apply/destinations.h pin_unspecified_destination): its family's loopback,
+// 0.0.0.0 -> 127.0.0.1, :: -> ::1, ::ffff:0.0.0.0 -> ::ffff:127.0.0.1. `family` is 4 or 6;
+// returns whether `addr` was unspecified (and is now pinned).
+bool pin_unspecified_address(int family, std::array<std::uint8_t, 16>& addr);
+
 }  // namespace sandlock

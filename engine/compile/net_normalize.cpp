@@ -107,4 +107,44 @@ bool net_allows(const PolicyGraph& graph, NetProto proto, int family, const std:
   return false;
 }
 
+bool net_reach_allowed(const PolicyGraph& graph, NetProto proto, int family, const std::array<std::uint8_t, 16>& addr,
+                       std::uint16_t port) {
+  NetTarget d;
+  d.kind = NetTarget::Kind::Cidr;
+  d.family = family;
+  d.addr = addr;
+  d.prefix = family == 4 ? 32 : 128;
+  d = fold_v4_mapped(d);  // ::ffff:0.0.0.0 is 0.0.0.0
+  if (!net_allows(graph, proto, d.family, d.addr, port)) return false;
+  const std::size_t n = d.family == 4 ? 4 : 16;
+  if (!std::all_of(d.addr.begin(), d.addr.begin() + static_cast<std::ptrdiff_t>(n), [](std::uint8_t b) { return b == 0; }))
+    return true;
+  std::array<std::uint8_t, 16> v4{127, 0, 0, 1}, v6{};
+  v6[15] = 1;
+  return net_allows(graph, proto, 4, v4, port) && net_allows(graph, proto, 6, v6, port);
+}
+
+bool pin_unspecified_address(int family, std::array<std::uint8_t, 16>& addr) {
+  const auto zero = [&](std::size_t from, std::size_t to) {
+    return std::all_of(addr.begin() + static_cast<std::ptrdiff_t>(from), addr.begin() + static_cast<std::ptrdiff_t>(to),
+                       [](std::uint8_t b) { return b == 0; });
+  };
+  if (family == 4 && zero(0, 4)) {
+    addr[0] = 127;
+    addr[3] = 1;
+    return true;
+  }
+  if (family != 6) return false;
+  if (zero(0, 16)) {
+    addr[15] = 1;
+    return true;
+  }
+  if (zero(0, 10) && addr[10] == 0xff && addr[11] == 0xff && zero(12, 16)) {  // ::ffff:0.0.0.0
+    addr[12] = 127;
+    addr[15] = 1;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace sandlock
