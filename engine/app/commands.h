@@ -9,6 +9,7 @@
 #include "engine/app/options.h"
 #include "engine/apply/launch.h"
 #include "engine/lower/plan.h"
+#include "engine/lower/resolve_hosts.h"
 
 namespace sandlock {
 
@@ -138,8 +139,12 @@ struct TestCmdOptions {
   bool live = false;       // also perform each assertion inside a real sandbox
   CompileOptions compile;
 };
-// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml.
+// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml. Host names
+// in network.allow are resolved as run resolves them (with getaddrinfo unless `hosts` is given);
+// `fs` tells directories from files. A verdict that depends on what is not known here fails.
 CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs);
+CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs,
+                       HostResolver& hosts);
 
 struct QueryCmdOptions {
   std::string profile;
@@ -148,8 +153,12 @@ struct QueryCmdOptions {
   std::optional<int> abi;
   CompileOptions compile;
 };
-// Exit 0 allowed, 1 denied, 2 on a bad profile or question.
+// Exit 0 allowed, 1 denied, 2 on a bad profile or question, 3 when the answer depends on what
+// is not known here (a host name that does not resolve; a missing path whose kind decides).
+// Without `fs` and `hosts`: the real filesystem and getaddrinfo, as run sees them.
 CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, int host_abi);
+CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, int host_abi, FsView& fs,
+                        HostResolver& hosts);
 
 struct ConvertCmdOptions {
   std::string profile;

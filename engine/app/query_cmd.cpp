@@ -2,11 +2,19 @@
 #include <algorithm>
 
 #include "engine/app/commands.h"
+#include "engine/lower/disk_fs_view.h"
 #include "engine/review/assertion.h"
 
 namespace sandlock {
 
 CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, int host_abi) {
+  DiskFsView fs;
+  SystemHostResolver hosts;
+  return cmd_query(options, reader, host_abi, fs, hosts);
+}
+
+CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, int host_abi, FsView& fs,
+                        HostResolver& hosts) {
   CommandResult result;
   result.exit_code = 2;
   std::string error;
@@ -19,9 +27,11 @@ CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, in
   result.err = render(compiled.diagnostics, DiagFormat::Text);
   if (!compiled.graph) return result;
   const int abi = options.abi.value_or(std::clamp(host_abi, kMinLandlockAbi, kMaxLandlockAbi));
-  const Verdict v = evaluate_static(*compiled.graph, statuses_at(*compiled.graph, abi), *question);
-  result.out = std::string(v.allowed ? "allowed" : "denied") + ": " + question->text + " (" + v.reason + ")\n";
-  result.exit_code = v.allowed ? 0 : 1;
+  const StaticContext context = static_context(*compiled.graph, fs, hosts);
+  const Verdict v = evaluate_static(*compiled.graph, statuses_at(*compiled.graph, abi), context, *question);
+  result.out = std::string(v.unknown ? "unknown" : v.allowed ? "allowed" : "denied") + ": " + question->text + " (" +
+               v.reason + ")\n";
+  result.exit_code = v.unknown ? 3 : v.allowed ? 0 : 1;
   return result;
 }
 

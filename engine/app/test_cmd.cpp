@@ -167,6 +167,12 @@ struct Tally {
 }  // namespace
 
 CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs) {
+  SystemHostResolver hosts;
+  return cmd_test(options, reader, kernel, fs, hosts);
+}
+
+CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs,
+                       HostResolver& hosts) {
   CommandResult result;
   Diagnostics diags;
   Tally tally;
@@ -186,6 +192,7 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
     collect_located(loaded.levels.back().profile.tests_deny, false, assertions);
     collect_sidecar(file, reader, assertions, diags);
     const ProtectionStatuses status = statuses_at(graph, abi);
+    const StaticContext context = static_context(graph, fs, hosts);  // resolved once per profile, as run does
     const bool runs = std::none_of(status.begin(), status.end(), [](ProtectionStatus s) { return s == ProtectionStatus::Unavailable; });
     result.out += file + " (Landlock ABI " + std::to_string(abi) + (options.live ? ", live" : "") + ")\n";
     for (const auto& n : assertions) {
@@ -199,8 +206,8 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
       } else if (!runs) {
         line = "a strict protection is unavailable at this ABI: the profile does not run";
       } else {
-        const Verdict v = evaluate_static(graph, status, *a);
-        ok = v.allowed == n.expect_allowed;
+        const Verdict v = evaluate_static(graph, status, context, *a);
+        ok = !v.unknown && v.allowed == n.expect_allowed;
         line = v.reason;
         if (options.live) {
           const LiveOutcome live = perform_live(options, file, *a, reader, kernel, fs);

@@ -3,6 +3,9 @@
 #include <charconv>
 
 #include "engine/compile/compose.h"
+#include "engine/compile/net_normalize.h"
+#include "engine/kernel/landlock_uapi.h"
+#include "engine/lower/net_rules.h"
 #include "engine/review/fs_decide.h"
 #include "engine/review/net_match.h"
 
@@ -12,7 +15,8 @@ namespace {
 constexpr std::string_view kGrammar =
     "expected 'read|write|exec PATH', 'connect HOST:PORT', 'bind PORT', 'signal outside' or 'abstract-unix outside'";
 
-constexpr std::uint64_t kExecute = 1ULL << 0, kWriteFile = 1ULL << 1, kReadFile = 1ULL << 2;
+constexpr std::uint64_t kExecute = uapi::kFsExecute, kWriteFile = uapi::kFsWriteFile, kReadFile = uapi::kFsReadFile,
+                        kReadDir = uapi::kFsReadDir;
 
 std::optional<std::uint16_t> parse_port(std::string_view s) {
   unsigned v = 0;
@@ -44,15 +48,26 @@ std::string status_text(ProtectionStatus s) { return std::string(protection_stat
 Verdict scope_verdict(const ProtectionStatuses& status, Protection p, const std::string& what) {
   const auto s = status[static_cast<std::size_t>(p)];
   const std::string name(protection_facts(p).name);
-  if (s == ProtectionStatus::Active) return {false, name + " is active: " + what + " outside the sandbox is refused"};
-  return {true, name + " is " + status_text(s) + ": " + what + " outside the sandbox is possible"};
+  if (s == ProtectionStatus::Active) return {false, false, name + " is active: " + what + " outside the sandbox is refused"};
+  return {true, false, name + " is " + status_text(s) + ": " + what + " outside the sandbox is possible"};
 }
 
-Verdict fs_verdict(const PolicyGraph& graph, const Assertion& a) {
-  const std::uint64_t need = a.op == Operation::Read ? kReadFile : a.op == Operation::Write ? kWriteFile : kExecute;
+// The rights the kernel checks for an operation on `path` when it is a directory or not.
+// exec: execve opens the file for reading as well as executing it (Landlock checks both);
+// read: a directory is listed (read_dir), a file opened (read_file).
+std::uint64_t rights_needed(Operation op, bool directory) {
+  switch (op) {
+    case Operation::Read: return directory ? kReadDir : kReadFile;
+    case Operation::Write: return kWriteFile;
+    case Operation::Exec: return kExecute | kReadFile;
+    default: return 0;
+  }
+}
+
+Verdict fs_verdict_for(const PolicyGraph& graph, const Assertion& a, std::uint64_t need) {
   const FsDecision d = fs_decide(graph, a.path);
-  if (d.deny_path) return {false, "denied by deny " + *d.deny_path + " at " + provenance_text(*d.deny_from)};
-  if (d.access & need) {
+  if (d.deny_path) return {false, false, "denied by deny " + *d.deny_path + " at " + provenance_text(*d.deny_from)};
+  if ((d.access & need) == need) {
     const auto from = fs_deciding_grant(d, need);
     std::string at;
     for (auto it = d.grants.rbegin(); it != d.grants.rend(); ++it)
@@ -60,31 +75,108 @@ Verdict fs_verdict(const PolicyGraph& graph, const Assertion& a) {
         at = it->path;
         break;
       }
-    return {true, "granted by " + at + (from ? " at " + provenance_text(*from) : std::string())};
+    return {true, false, "granted by " + at + (from ? " at " + provenance_text(*from) : std::string())};
   }
-  return {false, "no grant gives " + fs_rights_to_string(need) + " on " + a.path};
+  std::string why = "no grant gives " + fs_rights_to_string(need & ~d.access) + " on " + a.path;
+  if (a.op == Operation::Exec) why += " (exec needs execute and read_file: execve opens the file for reading)";
+  return {false, false, why};
 }
 
-Verdict connect_verdict(const PolicyGraph& graph, const ProtectionStatuses& status, const Assertion& a) {
+Verdict fs_verdict(const PolicyGraph& graph, const StaticContext& ctx, const Assertion& a) {
+  FsView& fs = *ctx.fs;
+  if (a.op != Operation::Read || fs.exists(a.path)) {
+    const bool directory = a.op == Operation::Read && fs.is_directory(a.path);
+    Verdict v = fs_verdict_for(graph, a, rights_needed(a.op, directory));
+    if (a.op == Operation::Read) v.reason += directory ? " (a directory: listing it needs read_dir)" : "";
+    return v;
+  }
+  // A path that does not exist here: read needs read_dir if it will be a directory and
+  // read_file if not. Answer when both agree; otherwise it depends on what it will be.
+  const Verdict file = fs_verdict_for(graph, a, rights_needed(a.op, false));
+  const Verdict dir = fs_verdict_for(graph, a, rights_needed(a.op, true));
+  if (file.allowed == dir.allowed) return {file.allowed, false, file.reason + " (" + a.path + " does not exist here: as a file or a directory)"};
+  return {false, true,
+          a.path + " does not exist here: reading it is " + (file.allowed ? "allowed" : "denied") + " as a file (" +
+              file.reason + ") but " + (dir.allowed ? "allowed" : "denied") + " as a directory (" + dir.reason + ")"};
+}
+
+// When net-tcp is not active the rules still hold: run keeps them with the supervisor and
+// seccomp instead of Landlock (engine/lower/net_rules.cpp). Says so after a verdict.
+std::string mechanism_note(const PolicyGraph& graph, const ProtectionStatuses& status) {
   const auto s = status[static_cast<std::size_t>(Protection::NetTcp)];
-  if (s != ProtectionStatus::Active) return {true, "net-tcp is " + status_text(s) + ": TCP is not restricted"};
-  const NetDecision d = net_decide(graph, kProtoTcp, a.family, a.addr, a.port);
-  const std::string rule = d.rule ? net_dest_text(*d.rule) + (d.rule->from.empty() ? "" : " at " + provenance_text(d.rule->from.front())) : "";
-  switch (graph.net_mode) {
-    case NetMode::None: return {false, "the profile allows no network"};
-    case NetMode::Allow: return d.allowed ? Verdict{true, "allowed by " + rule} : Verdict{false, "not in network.allow"};
-    case NetMode::DenyList: return d.allowed ? Verdict{true, "not in network.deny (default allow)"} : Verdict{false, "denied by " + rule};
+  if (s == ProtectionStatus::Active) return "";
+  Diagnostics ignored;
+  const NetLowering n = lower_network(graph, false, 0, ignored);
+  const std::string off = "; net-tcp is " + status_text(s);
+  if (n.deny_inet_sockets) return off + ", so seccomp, which refuses inet sockets, enforces this instead of Landlock";
+  if (n.needs_supervisor) return off + ", so the supervisor enforces this instead of Landlock";
+  return off + ", and the rules allow every TCP connection and bind";
+}
+
+std::string rule_text(const DestinationPolicy& policy, const NetDest& rule) {
+  std::size_t i = 0;  // the rule's place in the allow list (pinned_from is parallel to it), if it is there
+  while (i < policy.net.net_allow.size() && &policy.net.net_allow[i] != &rule) ++i;
+  std::string text;
+  if (i < policy.pinned_from.size() && !policy.pinned_from[i].empty()) {
+    NetDest named = rule;
+    named.target = NetTarget{};
+    named.target.kind = NetTarget::Kind::Host;
+    named.target.host = policy.pinned_from[i];
+    text = net_dest_text(named) + " (" + policy.pinned_from[i] + " resolves to " + format_net_target(rule.target) + " here)";
+  } else {
+    text = net_dest_text(rule);
+  }
+  return text + (rule.from.empty() ? "" : " at " + provenance_text(rule.from.front()));
+}
+
+// The verdict of the mode given whether the destination is allowed.
+Verdict connect_decided(NetMode mode, bool allowed, const std::string& rule, const std::string& note) {
+  switch (mode) {
+    case NetMode::None: return {false, false, "the profile allows no network" + note};
+    case NetMode::Allow:
+      return allowed ? Verdict{true, false, "allowed by " + rule + note} : Verdict{false, false, "not in network.allow" + note};
+    case NetMode::DenyList:
+      return allowed ? Verdict{true, false, "not in network.deny (default allow)" + note} : Verdict{false, false, "denied by " + rule + note};
   }
   return {};
 }
 
+Verdict connect_verdict(const PolicyGraph& graph, const ProtectionStatuses& status, const StaticContext& ctx,
+                        const Assertion& a) {
+  if (!ctx.destinations)
+    return {false, true,
+            ctx.unresolved + "; run resolves network.allow's host names at start and refuses to run without them"};
+  const DestinationPolicy& policy = *ctx.destinations;
+  const PolicyGraph& net = policy.net;
+  // As run's supervisor does: an unspecified address (this host) goes to its family's
+  // loopback, and that is what is checked. (Where Landlock alone keeps TCP, the allowed
+  // destinations are `*` and only the port counts.)
+  auto addr = a.addr;
+  const bool pinned = pin_unspecified_address(a.family, addr);
+  const NetDecision d = net_decide(net, kProtoTcp, a.family, addr, a.port);
+  const bool allowed = d.allowed && net_reach_allowed(net, kProtoTcp, a.family, addr, a.port);
+  const std::string rule = d.rule ? rule_text(policy, *d.rule) : "";
+  const std::string note = mechanism_note(graph, status);
+  if (pinned) {
+    NetTarget to;
+    to.kind = NetTarget::Kind::Cidr;
+    to.family = a.family;
+    to.addr = addr;
+    to.prefix = a.family == 4 ? 32 : 128;
+    const std::string sent = "run sends " + a.host + " (this host) to " + format_net_target(fold_v4_mapped(to)) + ": ";
+    const Verdict v = connect_decided(net.net_mode, allowed, rule, note);
+    return {v.allowed, false, sent + v.reason};
+  }
+  return connect_decided(net.net_mode, allowed, rule, note);
+}
+
 Verdict bind_verdict(const PolicyGraph& graph, const ProtectionStatuses& status, const Assertion& a) {
-  const auto s = status[static_cast<std::size_t>(Protection::NetTcp)];
-  if (s != ProtectionStatus::Active) return {true, "net-tcp is " + status_text(s) + ": TCP is not restricted"};
+  const std::string note = mechanism_note(graph, status);
   for (const auto& r : graph.bind)
     if (a.port >= r.lo && a.port <= r.hi)
-      return {true, "allowed by network.bind" + (graph.bind_from.empty() ? "" : " at " + provenance_text(graph.bind_from.front()))};
-  return {false, "port " + std::to_string(a.port) + " is not in network.bind"};
+      return {true, false,
+              "allowed by network.bind" + (graph.bind_from.empty() ? "" : " at " + provenance_text(graph.bind_from.front())) + note};
+  return {false, false, "port " + std::to_string(a.port) + " is not in network.bind" + note};
 }
 
 }  // namespace
@@ -121,12 +213,20 @@ std::optional<Assertion> parse_assertion(const std::string& text, std::string& e
   return a;
 }
 
-Verdict evaluate_static(const PolicyGraph& graph, const ProtectionStatuses& status, const Assertion& a) {
+StaticContext static_context(const PolicyGraph& graph, FsView& fs, HostResolver& hosts) {
+  StaticContext ctx;
+  ctx.fs = &fs;
+  ctx.destinations = resolve_destinations(graph, hosts, ctx.unresolved);
+  return ctx;
+}
+
+Verdict evaluate_static(const PolicyGraph& graph, const ProtectionStatuses& status, const StaticContext& ctx,
+                        const Assertion& a) {
   switch (a.op) {
     case Operation::Read:
     case Operation::Write:
-    case Operation::Exec: return fs_verdict(graph, a);
-    case Operation::Connect: return connect_verdict(graph, status, a);
+    case Operation::Exec: return fs_verdict(graph, ctx, a);
+    case Operation::Connect: return connect_verdict(graph, status, ctx, a);
     case Operation::Bind: return bind_verdict(graph, status, a);
     case Operation::Signal: return scope_verdict(status, Protection::SignalScope, "signalling a process");
     case Operation::AbstractUnix: return scope_verdict(status, Protection::AbstractUnixSocketScope, "connecting to an abstract unix socket");

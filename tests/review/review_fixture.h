@@ -11,6 +11,7 @@
 #include "engine/compile/compose.h"
 #include "engine/compile/merge.h"
 #include "engine/lower/plan.h"
+#include "engine/lower/resolve_hosts.h"
 
 namespace sandlock::testing {
 
@@ -36,6 +37,30 @@ class FakeFs : public FsView {
   bool is_directory(const std::string& path) override { return dirs.count(path) > 0; }
   bool exists(const std::string& path) override { return existing.count(path) > 0 || dirs.count(path) > 0; }
 };
+
+// Host names answered from a map; a name not in it does not resolve.
+class FakeResolver : public HostResolver {
+ public:
+  std::map<std::string, std::set<NetTarget>> hosts;
+  int asked = 0;
+  std::optional<std::set<NetTarget>> resolve(const std::string& host, std::string& error) override {
+    ++asked;
+    auto it = hosts.find(host);
+    if (it != hosts.end()) return it->second;
+    error = "cannot resolve the network target '" + host + "': Name or service not known";
+    return std::nullopt;
+  }
+};
+
+// A /32 or /128 target.
+inline NetTarget ip(int family, std::array<std::uint8_t, 16> addr) {
+  NetTarget t;
+  t.kind = NetTarget::Kind::Cidr;
+  t.family = family;
+  t.prefix = family == 4 ? 32 : 128;
+  t.addr = addr;
+  return t;
+}
 
 // Compiles `text` as /repo/NAME (bases are other files in `reader`); fails the test on errors.
 inline PolicyGraph compile_ok(MemoryReader& reader, const std::string& name, const std::string& text) {
