@@ -83,8 +83,8 @@ sed -i 's|^allow = \["10.20.0.0/16:443"\]|allow = ["10.20.0.0/16:443", "0.0.0.0/
 git commit -qam "widen"
 expect 1 diff
 grep -q "2 widening, 0 narrowing" "$GITHUB_STEP_SUMMARY" || { cat "$GITHUB_STEP_SUMMARY" >&2; fail "expected 2 widenings"; }
-grep -q '| \*\*widening\*\* | filesystem | `/etc` |.*profiles/report.yaml:11:7 |' "$GITHUB_STEP_SUMMARY" || fail "the /etc widening is missing or lacks provenance"
-grep -q '| \*\*widening\*\* | network | `0.0.0.0/0:22` |' "$GITHUB_STEP_SUMMARY" || fail "the new destination is missing"
+grep -q '| \*\*widening\*\* | filesystem | <code>/etc</code> |.*profiles/report.yaml:11:7 |' "$GITHUB_STEP_SUMMARY" || fail "the /etc widening is missing or lacks provenance"
+grep -q '| \*\*widening\*\* | network | <code>0.0.0.0/0:22</code> |' "$GITHUB_STEP_SUMMARY" || fail "the new destination is missing"
 expect 1 test  # the report's own assertion catches it
 grep -q "FAIL deny write /etc/passwd  (granted by /etc at profiles/report.yaml:11:7)" "$work/test.out" || fail "test did not name the rule"
 expect 0 lint  # report scores 3.0 (fs-write-system): flagged, but under the threshold of 5
