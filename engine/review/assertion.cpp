@@ -64,9 +64,18 @@ std::uint64_t rights_needed(Operation op, bool directory) {
   }
 }
 
-Verdict fs_verdict_for(const PolicyGraph& graph, const Assertion& a, std::uint64_t need) {
+// A path of the graph decided on, with the path a profile wrote when it leads there.
+std::string as_written(const StaticContext& ctx, const std::string& path) {
+  const auto it = ctx.written.find(path);
+  return it == ctx.written.end() ? path : it->second + " (which leads to " + path + ")";
+}
+
+// Decided on where the paths lead (StaticContext::by_target), as Landlock does.
+Verdict fs_verdict_for(const StaticContext& ctx, const Assertion& a, std::uint64_t need) {
+  const PolicyGraph& graph = ctx.by_target;
   const FsDecision d = fs_decide(graph, a.path);
-  if (d.deny_path) return {false, false, "denied by deny " + *d.deny_path + " at " + provenance_text(*d.deny_from)};
+  if (d.deny_path)
+    return {false, false, "denied by deny " + as_written(ctx, *d.deny_path) + " at " + provenance_text(*d.deny_from)};
   if ((d.access & need) == need) {
     const auto from = fs_deciding_grant(d, need);
     std::string at;
@@ -75,25 +84,30 @@ Verdict fs_verdict_for(const PolicyGraph& graph, const Assertion& a, std::uint64
         at = it->path;
         break;
       }
-    return {true, false, "granted by " + at + (from ? " at " + provenance_text(*from) : std::string())};
+    return {true, false, "granted by " + as_written(ctx, at) + (from ? " at " + provenance_text(*from) : std::string())};
   }
   std::string why = "no grant gives " + fs_rights_to_string(need & ~d.access) + " on " + a.path;
   if (a.op == Operation::Exec) why += " (exec needs execute and read_file: execve opens the file for reading)";
   return {false, false, why};
 }
 
-Verdict fs_verdict(const PolicyGraph& graph, const StaticContext& ctx, const Assertion& a) {
+Verdict fs_verdict(const StaticContext& ctx, const Assertion& written) {
   FsView& fs = *ctx.fs;
+  // The file the kernel would open: the path with its links resolved.
+  Assertion a = written;
+  a.path = fs.canonical(written.path);
+  const std::string leads = a.path == written.path ? "" : "; " + written.path + " leads to " + a.path;
   if (a.op != Operation::Read || fs.exists(a.path)) {
     const bool directory = a.op == Operation::Read && fs.is_directory(a.path);
-    Verdict v = fs_verdict_for(graph, a, rights_needed(a.op, directory));
+    Verdict v = fs_verdict_for(ctx, a, rights_needed(a.op, directory));
     if (a.op == Operation::Read) v.reason += directory ? " (a directory: listing it needs read_dir)" : "";
+    v.reason += leads;
     return v;
   }
   // A path that does not exist here: read needs read_dir if it will be a directory and
   // read_file if not. Answer when both agree; otherwise it depends on what it will be.
-  const Verdict file = fs_verdict_for(graph, a, rights_needed(a.op, false));
-  const Verdict dir = fs_verdict_for(graph, a, rights_needed(a.op, true));
+  const Verdict file = fs_verdict_for(ctx, a, rights_needed(a.op, false));
+  const Verdict dir = fs_verdict_for(ctx, a, rights_needed(a.op, true));
   if (file.allowed == dir.allowed) return {file.allowed, false, file.reason + " (" + a.path + " does not exist here: as a file or a directory)"};
   return {false, true,
           a.path + " does not exist here: reading it is " + (file.allowed ? "allowed" : "denied") + " as a file (" +
@@ -216,6 +230,8 @@ std::optional<Assertion> parse_assertion(const std::string& text, std::string& e
 StaticContext static_context(const PolicyGraph& graph, FsView& fs, HostResolver& hosts) {
   StaticContext ctx;
   ctx.fs = &fs;
+  ctx.by_target = graph;
+  ctx.by_target.fs = fs_trie_by_target(graph.fs, fs, ctx.written);
   ctx.destinations = resolve_destinations(graph, hosts, ctx.unresolved);
   return ctx;
 }
@@ -225,7 +241,7 @@ Verdict evaluate_static(const PolicyGraph& graph, const ProtectionStatuses& stat
   switch (a.op) {
     case Operation::Read:
     case Operation::Write:
-    case Operation::Exec: return fs_verdict(graph, ctx, a);
+    case Operation::Exec: return fs_verdict(ctx, a);
     case Operation::Connect: return connect_verdict(graph, status, ctx, a);
     case Operation::Bind: return bind_verdict(graph, status, a);
     case Operation::Signal: return scope_verdict(status, Protection::SignalScope, "signalling a process");

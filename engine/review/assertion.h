@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,10 @@ struct Verdict {
 // run resolves and pins them (engine/lower/resolve_hosts.h).
 struct StaticContext {
   FsView* fs = nullptr;  // required
+  // The graph with its grants and denies where their paths lead (fs_trie_by_target), which
+  // is what file verdicts are decided on, and the paths as written where they differ.
+  PolicyGraph by_target;
+  std::map<std::string, std::string> written;
   std::optional<DestinationPolicy> destinations;  // absent when a host name does not resolve
   std::string unresolved;                         // then: why
 };

@@ -27,6 +27,31 @@ FsDecision fs_decide(const PolicyGraph& graph, const std::string& path) {
   return d;
 }
 
+namespace {
+
+void move_to_targets(const FsNode& node, const std::string& path, FsView& fs, FsNode& out,
+                     std::map<std::string, std::string>& written) {
+  if (node.access || node.deny) {
+    const std::string target = fs.canonical(path);
+    if (target != path) written.emplace(target, path);
+    FsNode* at = &out;
+    for (const auto& part : split_path(target)) at = &at->children[part];
+    at->access |= node.access;
+    at->grant_from.insert(at->grant_from.end(), node.grant_from.begin(), node.grant_from.end());
+    if (node.deny && !at->deny) at->deny = node.deny;
+  }
+  for (const auto& [name, child] : node.children)
+    move_to_targets(child, path == "/" ? "/" + name : path + "/" + name, fs, out, written);
+}
+
+}  // namespace
+
+FsNode fs_trie_by_target(const FsNode& root, FsView& fs, std::map<std::string, std::string>& written) {
+  FsNode out;
+  move_to_targets(root, "/", fs, out, written);
+  return out;
+}
+
 std::optional<Provenance> fs_deciding_grant(const FsDecision& decision, std::uint64_t bits) {
   for (auto it = decision.grants.rbegin(); it != decision.grants.rend(); ++it)
     if ((it->access & bits) && !it->from.empty()) return it->from.front();

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/compile/graph.h"
+#include "engine/lower/plan.h"
 
 namespace sandlock {
 
@@ -26,6 +28,11 @@ struct FsDecision {
 
 // Precondition: `path` is absolute and normalized.
 FsDecision fs_decide(const PolicyGraph& graph, const std::string& path);
+
+// The trie of `root` with every grant and deny moved to where its path leads on this host
+// (symbolic links resolved: FsView::canonical), as Landlock applies them when the sandbox
+// starts; `written` maps each such place to the path a profile wrote, where they differ.
+FsNode fs_trie_by_target(const FsNode& root, FsView& fs, std::map<std::string, std::string>& written);
 
 // The provenance of the grant nearest to the path that contributes any of `bits`.
 std::optional<Provenance> fs_deciding_grant(const FsDecision& decision, std::uint64_t bits);

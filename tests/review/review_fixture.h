@@ -34,8 +34,17 @@ class FakeFs : public FsView {
     if (it == dirs.end()) return std::nullopt;
     return it->second;
   }
-  bool is_directory(const std::string& path) override { return dirs.count(path) > 0; }
-  bool exists(const std::string& path) override { return existing.count(path) > 0 || dirs.count(path) > 0; }
+  // Symbolic links: a path at or below a key leads to the value instead.
+  std::map<std::string, std::string> links;
+  bool is_directory(const std::string& path) override { return dirs.count(canonical(path)) > 0; }
+  bool exists(const std::string& path) override {
+    return existing.count(canonical(path)) > 0 || dirs.count(canonical(path)) > 0;
+  }
+  std::string canonical(const std::string& path) override {
+    for (const auto& [from, to] : links)
+      if (path == from || path.starts_with(from + "/")) return to + path.substr(from.size());
+    return path;
+  }
 };
 
 // Host names answered from a map; a name not in it does not resolve.
