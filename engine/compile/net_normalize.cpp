@@ -86,14 +86,23 @@ std::vector<NetDest> normalize_net_rules(const std::vector<NetRuleIn>& rules) {
   return out;
 }
 
+namespace {
+
+// One address as a target, an IPv4-mapped IPv6 one as the IPv4 address it is.
+NetTarget single_address(int family, const std::array<std::uint8_t, 16>& addr) {
+  NetTarget t;
+  t.kind = NetTarget::Kind::Cidr;
+  t.family = family;
+  t.addr = addr;
+  t.prefix = family == 4 ? 32 : 128;
+  return fold_v4_mapped(t);
+}
+
+}  // namespace
+
 bool net_allows(const PolicyGraph& graph, NetProto proto, int family, const std::array<std::uint8_t, 16>& addr,
                 std::uint16_t port) {
-  NetTarget probe;
-  probe.kind = NetTarget::Kind::Cidr;
-  probe.family = family;
-  probe.addr = addr;
-  probe.prefix = family == 4 ? 32 : 128;
-  probe = fold_v4_mapped(probe);
+  const NetTarget probe = single_address(family, addr);
   auto matches = [&](const NetDest& d) {
     if (!(d.protos & proto) || !target_contains(d.target, probe.family, probe.addr)) return false;
     if (d.ports.empty() || proto == kProtoIcmp) return true;
@@ -109,12 +118,7 @@ bool net_allows(const PolicyGraph& graph, NetProto proto, int family, const std:
 
 bool net_reach_allowed(const PolicyGraph& graph, NetProto proto, int family, const std::array<std::uint8_t, 16>& addr,
                        std::uint16_t port) {
-  NetTarget d;
-  d.kind = NetTarget::Kind::Cidr;
-  d.family = family;
-  d.addr = addr;
-  d.prefix = family == 4 ? 32 : 128;
-  d = fold_v4_mapped(d);  // ::ffff:0.0.0.0 is 0.0.0.0
+  const NetTarget d = single_address(family, addr);  // ::ffff:0.0.0.0 is 0.0.0.0
   if (!net_allows(graph, proto, d.family, d.addr, port)) return false;
   const std::size_t n = d.family == 4 ? 4 : 16;
   if (!std::all_of(d.addr.begin(), d.addr.begin() + static_cast<std::ptrdiff_t>(n), [](std::uint8_t b) { return b == 0; }))
