@@ -52,8 +52,11 @@ class DenyChecker {
       : root_(root), rules_(rules), fs_(fs), diagnostics_(diagnostics) {}
 
   void check(const Deny& deny) {
+    // A denied path that does not exist yet is checked too: a rule above where it leads would
+    // cover the file once made. What it will be is not known: taken as a directory (every
+    // right above it counts).
     const std::string canonical = fs_.canonical(deny.path);
-    if (!fs_.exists(canonical)) return;  // nothing there to keep out
+    const bool exists = fs_.exists(canonical);
     const auto aliases = fs_.mount_aliases(canonical);
     if (!aliases) {
       diagnostics_.push_back(error_at("lower.deny-unchecked", deny.where, "",
@@ -62,7 +65,7 @@ class DenyChecker {
                                       "run sandlock where /proc is mounted"));
       return;
     }
-    const bool directory = fs_.is_directory(canonical);
+    const bool directory = !exists || fs_.is_directory(canonical);
     std::vector<std::string> paths{canonical};
     paths.insert(paths.end(), aliases->begin(), aliases->end());
     for (const LandlockPathRule& rule : rules_) {
@@ -76,7 +79,7 @@ class DenyChecker {
         return;  // one error per deny is enough to stop the run and name the way in
       }
     }
-    if (!directory) {
+    if (exists && !directory) {
       const unsigned links = fs_.link_count(canonical);
       if (links > 1)
         diagnostics_.push_back(warning_at(

@@ -125,9 +125,11 @@ TEST(DenyCheck, ListingAnAncestorOfADeniedDirectoryIsAWayIntoIt) {
 TEST(DenyCheck, AMissingDenyOrAnUnreadableMountTable) {
   FakeFsView fs = merged_usr();
   PolicyGraph g;
-  testing::grant(g, "/bin", kRead);
-  testing::deny(g, "/usr/bin/not-there");  // nothing to keep out
+  testing::grant(g, "/usr/bin", kRead);
+  testing::deny(g, "/usr/bin/not-there");  // carved: kept out once made
   EXPECT_TRUE(check(g, fs).empty());
+  testing::grant(g, "/bin", kRead);  // but a rule above where it leads would cover it once made
+  EXPECT_EQ(check(g, fs), std::vector<std::string>{"lower.grant-reaches-deny"});
 
   class NoMounts : public FakeFsView {
    public:
