@@ -27,10 +27,16 @@ namespace {
 // Rights beyond reading and executing: a grant with only those cannot plant an entry.
 constexpr std::uint64_t kChanges = ~(uapi::kFsReadFile | uapi::kFsReadDir | uapi::kFsExecute);
 
+bool at_or_below(const std::string& path, const std::string& dir) {
+  if (dir == "/" || path == dir) return true;
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
 // The grant that lets the sandbox change `dir`: the nearest node at or above it whose grant
-// has more than reading, else any below it. Nothing when none does, or when a deny of the
-// profile's already keeps it out.
-std::optional<Location> grant_reaching(const FsNode& root, const std::string& dir) {
+// has more than reading, else any below it, else one written elsewhere that leads to, above
+// or into it through a link. Nothing when none does, or when a deny of the profile's already
+// keeps it out.
+std::optional<Location> grant_reaching(const FsNode& root, const std::string& dir, FsView& fs) {
   const FsNode* node = &root;
   const FsNode* granted = (root.access & kChanges) ? &root : nullptr;
   for (const std::string& part : split_path(dir)) {
@@ -45,6 +51,12 @@ std::optional<Location> grant_reaching(const FsNode& root, const std::string& di
   }
   if (!granted && node)  // only grants inside the directory
     fs_walk(*node, dir, [&](const std::string&, const FsNode& n) { granted = granted ? granted : ((n.access & kChanges) ? &n : nullptr); });
+  if (!granted)  // the cache is denied then, and the deny check refuses such a grant (deny_check.h)
+    fs_walk(root, "/", [&](const std::string& path, const FsNode& n) {
+      if (granted || !(n.access & kChanges)) return;
+      const std::string target = fs.canonical(path);
+      if (target != path && (at_or_below(dir, target) || at_or_below(target, dir))) granted = &n;
+    });
   if (!granted) return std::nullopt;
   return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
 }
@@ -64,7 +76,7 @@ std::string resolved_directory(const std::string& dir, FsView& fs) {
 void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, FsView& fs, Diagnostics& notes) {
   for (const std::string& written : dirs) {
     const std::string dir = resolved_directory(written, fs);
-    const auto where = grant_reaching(graph.fs, dir);
+    const auto where = grant_reaching(graph.fs, dir, fs);
     if (!where) continue;
     notes.push_back(warning_at("run.own-state-denied", *where, "",
                                "a grant reaches sandlock's plan cache " + dir +

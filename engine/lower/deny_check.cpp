@@ -105,6 +105,8 @@ class DenyChecker {
     std::string hint;
     if (canonical != deny.path)
       hint = "deny " + canonical + ", the path the link leads to";
+    else if (into && rule != leads_to)
+      hint = "drop the grant of " + rule + ": it leads into what is denied";
     else if (rule != leads_to)
       hint = "grant " + leads_to + " instead: a grant of the path itself is carved around the deny";
     else

@@ -95,7 +95,7 @@ Verdict fs_verdict(const StaticContext& ctx, const Assertion& written) {
   FsView& fs = *ctx.fs;
   // The file the kernel would open: the path with its links resolved.
   Assertion a = written;
-  a.path = fs.canonical(written.path);
+  a.path = fs.canonical(written.written_path.empty() ? written.path : written.written_path);
   const std::string leads = a.path == written.path ? "" : "; " + written.path + " leads to " + a.path;
   if (a.op != Operation::Read || fs.exists(a.path)) {
     const bool directory = a.op == Operation::Read && fs.is_directory(a.path);
@@ -205,7 +205,10 @@ std::optional<Assertion> parse_assertion(const std::string& text, std::string& e
   if (verb == "read" || verb == "write" || verb == "exec") {
     a.op = verb == "read" ? Operation::Read : verb == "write" ? Operation::Write : Operation::Exec;
     ok = ok && arg.front() == '/';
-    if (ok) a.path = absolute_path(arg, "/");
+    if (ok) {
+      a.path = absolute_path(arg, "/");
+      a.written_path = arg;
+    }
   } else if (verb == "connect") {
     a.op = Operation::Connect;
     ok = ok && parse_connect(arg, a);

@@ -22,6 +22,9 @@ enum class Operation { Read, Write, Exec, Connect, Bind, Signal, AbstractUnix };
 struct Assertion {
   Operation op = Operation::Read;
   std::string path;  // Read/Write/Exec: absolute, normalized
+  // The path as written: the kernel follows a link before a ".." after it (`l/../f` is the
+  // link target's sibling), so the file is decided on this one.
+  std::string written_path;
   int family = 0;    // Connect
   std::array<std::uint8_t, 16> addr{};
   std::string host;  // Connect: as written (without brackets)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -100,20 +101,54 @@ unsigned link_count(const std::string& path) {
 }
 
 std::string canonical_path(const std::string& path) {
-  if (char* resolved = realpath(path.c_str(), nullptr)) {
-    std::string out(resolved);
-    std::free(resolved);
-    return out;
+  // As the kernel resolves a path, one component at a time, following every link (one that
+  // leads nowhere yet, too: its target is where a file made through it would be); from the
+  // first component that does not exist, the rest as written.
+  std::vector<std::string> todo;  // components left, the next one last
+  const auto push_components = [&todo](const std::string& p) {
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at <= p.size();) {
+      const std::size_t end = std::min(p.find('/', at), p.size());
+      if (end > at) parts.push_back(p.substr(at, end - at));
+      at = end + 1;
+    }
+    todo.insert(todo.end(), parts.rbegin(), parts.rend());
+  };
+  push_components(path);
+  std::string out = "/";
+  bool missing = false;
+  int links = 0;
+  while (!todo.empty()) {
+    const std::string part = std::move(todo.back());
+    todo.pop_back();
+    if (part == ".") continue;
+    if (part == "..") {
+      const std::size_t slash = out.rfind('/');
+      out = slash == 0 ? "/" : out.substr(0, slash);
+      continue;
+    }
+    const std::string next = out == "/" ? "/" + part : out + "/" + part;
+    struct stat st {};
+    if (!missing && lstat(next.c_str(), &st) != 0) missing = true;
+    if (!missing && S_ISLNK(st.st_mode) && ++links <= 40) {  // the kernel's limit, then as written
+      std::vector<char> target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : PATH_MAX) + 1);
+      const ssize_t n = readlink(next.c_str(), target.data(), target.size());
+      if (n > 0 && static_cast<std::size_t>(n) < target.size()) {
+        const std::string to(target.data(), static_cast<std::size_t>(n));
+        if (to.front() == '/') out = "/";
+        push_components(to);
+        continue;
+      }
+    }
+    out = next;
   }
-  const std::size_t slash = path.rfind('/');
-  if (path == "/" || slash == std::string::npos) return path;
-  const std::string parent = canonical_path(slash == 0 ? "/" : path.substr(0, slash));
-  return (parent == "/" ? "" : parent) + path.substr(slash);
+  return out;
 }
 
 namespace {
 
 struct Mount {
+  std::uint64_t id = 0;     // the mount's id (statx's stx_mnt_id)
   std::string device;       // major:minor
   std::string root;         // the directory of the filesystem mounted
   std::string mount_point;  // where
@@ -145,7 +180,7 @@ std::optional<std::vector<Mount>> mount_table() {
     if (!(fields >> id >> parent >> device >> root >> mount_point)) return std::nullopt;
     root = unescape_octal(root);
     if (root.empty() || root[0] != '/') continue;  // nsfs and the like: no directory tree
-    mounts.push_back({device, root, unescape_octal(mount_point)});
+    mounts.push_back({std::strtoull(id.c_str(), nullptr, 10), device, root, unescape_octal(mount_point)});
   }
   return mounts;
 }
@@ -165,31 +200,44 @@ std::string joined(const std::string& dir, const std::string& rest) {
   return dir == "/" ? rest : dir + rest;
 }
 
+// The id of the mount `path` (or, when it does not exist, its nearest existing ancestor)
+// lands on; nullopt when it cannot be had.
+std::optional<std::uint64_t> mount_id_of(std::string path) {
+  for (;;) {
+    struct statx stx {};
+    if (statx(AT_FDCWD, path.c_str(), 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID)) return stx.stx_mnt_id;
+    if (path == "/" || errno != ENOENT) return std::nullopt;
+    const std::size_t slash = path.rfind('/');
+    path = slash == 0 ? "/" : path.substr(0, slash);
+  }
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> mount_aliases(const std::string& canonical) {
   const auto mounts = mount_table();
   if (!mounts) return std::nullopt;
-  // The mount `canonical` lies in: the deepest mount point above it, the last one mounted
-  // there when several are (it hides the others).
+  // The mount `canonical` lies in: the one the path lands on (a mount hidden under another
+  // mounted later on a parent is not it), else the deepest mount point above it.
   const Mount* home = nullptr;
-  std::size_t depth = 0;
-  for (const Mount& m : *mounts) {
-    if (!below(canonical, m.mount_point)) continue;
-    if (!home || m.mount_point.size() >= depth) {
-      home = &m;
-      depth = m.mount_point.size();
-    }
-  }
+  if (const auto id = mount_id_of(canonical))
+    for (const Mount& m : *mounts)
+      if (m.id == *id && below(canonical, m.mount_point)) home = &m;
+  if (!home)
+    for (const Mount& m : *mounts)
+      if (below(canonical, m.mount_point) && (!home || m.mount_point.size() >= home->mount_point.size())) home = &m;
   if (!home) return std::vector<std::string>{};
-  // Where it lies in its filesystem, and every mount of that filesystem that shows it.
+  // Where it lies in its filesystem. Every mount of that filesystem whose root holds it shows
+  // it again (at that mount point + the rest); every one whose root lies inside it shows a
+  // part of it (at that mount point).
   const std::string in_fs = joined(home->root, *below(canonical, home->mount_point));
   std::vector<std::string> out;
   for (const Mount& m : *mounts) {
     if (m.device != home->device) continue;
-    const auto rest = below(in_fs, m.root);
-    if (!rest) continue;
-    std::string alias = joined(m.mount_point, *rest);
+    std::string alias;
+    if (const auto rest = below(in_fs, m.root)) alias = joined(m.mount_point, *rest);
+    else if (below(m.root, in_fs)) alias = m.mount_point;
+    else continue;
     if (alias != canonical) out.push_back(std::move(alias));
   }
   std::sort(out.begin(), out.end());

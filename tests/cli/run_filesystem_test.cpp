@@ -144,6 +144,53 @@ TEST_F(RunFs, ABindMountThatShowsADenyUnderAGrantStopsTheRunUntilDeniedThereToo)
   EXPECT_EQ(in_namespace(both, b_ + "/f").out, "ok\n");  // the control: the grant of b holds
 }
 
+// Found by a review of the check above: a bind mount of something inside a denied directory
+// (b/m shows a/secret/sub) put part of it under another grant; and a path whose parent is
+// mounted over (a tmpfs on a/b hidden by a bind of s on a) was placed in the hidden mount,
+// so the file's other path (s/b/x) was missed. Both stop the run now (125).
+TEST_F(RunFs, BindMountsInsideADenyOrOverItsParentStopTheRun) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to mount in a mount namespace of its own";
+  dir_.write("a/secret/sub/key", "k");
+  dir_.write("s/b/x", "x");
+  std::filesystem::create_directories(a_ + "/b");
+  std::filesystem::create_directory(b_ + "/m");
+  const std::string s = dir_.path() + "/s";
+  const auto in_namespace = [&](const std::string& mounts, const std::string& profile_path, const std::string& file) {
+    return run_process({"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", mounts + " && exec \"$@\"",
+                        "sh", sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c", probe_code_,
+                        "read", file},
+                       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  };
+  const auto inside = profile("filesystem: {read: [" + b_ + "], deny: [" + a_ + "/secret]}\n", "inside.yaml");
+  ProcessResult r = in_namespace("mount --bind " + a_ + "/secret/sub " + b_ + "/m", inside, b_ + "/m/key");
+  if (r.err.starts_with("unshare: ")) GTEST_SKIP() << "SKIP: no mount namespace here: " << r.err;
+  EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
+  EXPECT_NE(r.err.find("[lower.grant-reaches-deny]"), std::string::npos) << r.err;
+  r = in_namespace("true", inside, b_ + "/f");  // the control: without the mount it runs
+  EXPECT_EQ(r.out, "ok\n") << r.err;
+
+  const auto over = profile("filesystem: {read: [" + s + "], deny: [" + a_ + "/b/x]}\n", "over.yaml");
+  r = in_namespace("mount -t tmpfs none " + a_ + "/b && mount --bind " + s + " " + a_, over, s + "/b/x");
+  EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
+  EXPECT_NE(r.err.find("[lower.grant-reaches-deny]"), std::string::npos) << r.err;
+}
+
+// A deny of a link that leads nowhere yet (a/link -> a/data/secret) kept out the link's name
+// only: a file made at the target later was readable through it. The deny is of where the
+// link leads, and the grant of a/data covers that: the run stops (125). Control: the deny
+// written as the target's own path is carved and the run goes on.
+TEST_F(RunFs, ADenyOfALinkThatLeadsNowhereYetIsADenyOfItsTarget) {
+  std::filesystem::create_directories(a_ + "/data");
+  dir_.write("a/data/other", "o");
+  std::filesystem::create_symlink(a_ + "/data/secret", a_ + "/link");
+  const auto p = profile("filesystem: {read: [" + a_ + "/data], deny: [" + a_ + "/link]}\n");
+  EXPECT_EQ(probe(p, {"read", a_ + "/data/other"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("deny " + a_ + "/data/secret, the path the link leads to"), std::string::npos) << last().err;
+  const auto real = profile("filesystem: {read: [" + a_ + "/data], deny: [" + a_ + "/data/secret]}\n", "r.yaml");
+  EXPECT_EQ(probe(real, {"read", a_ + "/data/other"}), "ok") << last().err;
+}
+
 // The same below a writable directory on the way to a deny (the carve goes through it).
 TEST_F(RunFs, AGrantInsideAWritableDirectoryOnADenysWayNeverGoesThroughALink) {
   dir_.write("a/b/c/d", "");

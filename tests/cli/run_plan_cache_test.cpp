@@ -323,6 +323,14 @@ TEST_F(RunCached, AGrantThatReachesThePlanCacheStopsShortOfIt) {
   const auto p = profile("filesystem: {write: [" + cache_.path() + "]}\n", "l.yaml");
   EXPECT_EQ(probe(p, {"write", cache_.file("beside/f")}, {}, linked), "ok") << last().err;
   EXPECT_EQ(probe(p, {"create", cache_dir() + "/forged.plan"}, {}, linked), "errno 13") << last().err;
+  // Found by a review: a grant of a link that leads above the cache (a link to its parent)
+  // was not seen, and the sandbox planted an entry through it. The run stops now (125).
+  fs::create_directory_symlink(cache_.path(), dir_.path() + "/parent-link");
+  const auto through = profile("filesystem: {write: [" + dir_.path() + "/parent-link]}\n", "t.yaml");
+  EXPECT_EQ(probe(through, {"create", dir_.path() + "/parent-link/plan-cache/forged.plan"}), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("[lower.grant-reaches-deny]"), std::string::npos) << last().err;
+  EXPECT_FALSE(fs::exists(cache_dir() + "/forged.plan"));
   // A grant that only reads cannot plant an entry: nothing is carved, and the home lists.
   const auto reads = profile("filesystem: {read: [" + home + "]}\n", "r.yaml");
   EXPECT_EQ(probe(reads, {"list", home}, {}, {"HOME=" + home, "SANDLOCK_CACHE_DIR="}), "ok") << last().err;

@@ -217,6 +217,9 @@ TEST(Assertion, FileVerdictsFollowLinksAsTheKernelDoes) {
   EXPECT_TRUE(through_link.allowed) << through_link.reason;
   EXPECT_NE(through_link.reason.find("/bin/id leads to /usr/bin/id"), std::string::npos) << through_link.reason;
   EXPECT_FALSE(verdict("  exec: [/usr/lib]\n", "exec /usr/bin/id").allowed);
+  // ".." after a link is the link target's parent's child, not the link's sibling.
+  const Verdict dotdot = verdict("  read: [/usr]\n", "read /bin/../lib/libc.so");
+  EXPECT_TRUE(dotdot.allowed) << dotdot.reason;  // /usr/lib/libc.so, not /lib/libc.so
   // A deny written through the link keeps out the file it leads to.
   const Verdict denied = verdict("  exec: [/usr/bin]\n  deny: [/bin/id]\n", "exec /usr/bin/id");
   EXPECT_FALSE(denied.allowed) << denied.reason;
