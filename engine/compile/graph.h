@@ -74,7 +74,7 @@ struct PolicyGraph {
 
   std::map<std::string, LimitValue> limits;  // memory, processes, open_files, cpu_time, file_size
 
-  std::optional<Program> program;
+  std::optional<Program> program;  // program->env sorted by name (unlike a Profile's)
 };
 
 // --- compiling ---------------------------------------------------------------

@@ -108,6 +108,10 @@ void merge_limits_and_program(PolicyGraph& g, const std::vector<LoadedProfile>& 
     if (p.cwd) out.cwd = p.cwd;
     out.where = p.where;
   }
+  // By name: YAML keeps a mapping's order and TOML (toml++) sorts its tables, and one
+  // profile must compile to one graph whatever its spelling. Names are unique here.
+  if (g.program)
+    std::sort(g.program->env.begin(), g.program->env.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 }  // namespace

@@ -135,3 +135,35 @@ TEST(SpellingProperty, YamlAndTomlCompileToIdenticalGraphs) {
 
 }  // namespace
 }  // namespace sandlock
+
+namespace sandlock {
+namespace {
+
+// program.env came out in document order from YAML and sorted from TOML (toml++ keeps its
+// tables sorted), so `compile --emit graph` and `explain --json` of one profile differed by
+// spelling. The graph keeps env sorted by name. Control: the values and every key survive.
+TEST(SpellingProperty, ProgramEnvIsInOneOrderWhateverTheSpelling) {
+  MemorySourceReader reader;
+  reader.files["/p/e.yaml"] =
+      "version: 1\nname: e\nprogram:\n  exec: /bin/true\n  env: {PATH: /usr/bin, LANG: C.UTF-8, B: \"2\", A: \"1\"}\n";
+  reader.files["/p/e.toml"] =
+      "version = 1\nname = \"e\"\n[program]\nexec = \"/bin/true\"\n"
+      "env = {PATH = \"/usr/bin\", LANG = \"C.UTF-8\", B = \"2\", A = \"1\"}\n";
+  reader.files["/p/base.yaml"] = "version: 1\nprogram:\n  env: {Z: z, M: m}\n";
+  reader.files["/p/child.yaml"] = "version: 1\nextends: [base.yaml]\nprogram:\n  env: {C: c, M: m2}\n";
+  CompileOptions options;
+  options.env.pwd = "/p";
+  const auto y = compile_file("/p/e.yaml", options, reader);
+  const auto t = compile_file("/p/e.toml", options, reader);
+  ASSERT_TRUE(y.graph && t.graph);
+  EXPECT_EQ(without_positions(graph_to_json(*y.graph, false)), without_positions(graph_to_json(*t.graph, false)));
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(y.graph->program->env, (Env{{"A", "1"}, {"B", "2"}, {"LANG", "C.UTF-8"}, {"PATH", "/usr/bin"}}));
+  // Merged from a base: one entry per name (the child's value wins), still sorted.
+  const auto c = compile_file("/p/child.yaml", options, reader);
+  ASSERT_TRUE(c.graph);
+  EXPECT_EQ(c.graph->program->env, (Env{{"C", "c"}, {"M", "m2"}, {"Z", "z"}}));
+}
+
+}  // namespace
+}  // namespace sandlock
