@@ -70,7 +70,8 @@ void add_validate(CLI::App& app, Cli& cli) {
     o.paths = v->validate_paths;
     parse_diag_format(v->validate_format, o.format);
     o.compile = cli.compile_options();
-    cli.status = emit(cmd_validate(o, cli.reader));
+    DiskFsView fs;
+    cli.status = emit(cmd_validate(o, cli.reader, fs));
   });
 }
 

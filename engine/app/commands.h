@@ -18,7 +18,12 @@ struct ValidateOptions {
   DiagFormat format = DiagFormat::Text;
   CompileOptions compile;
 };
-CommandResult cmd_validate(const ValidateOptions& options, SourceReader& reader);
+class FsView;
+// Each profile is also lowered for the newest Landlock ABI sandlock knows, against `fs`:
+// lowering errors that hold on every kernel (io_uring re-allowed beside network rules, a deny
+// a symbolic link or bind mount gets around) make it invalid, since run always refuses it.
+// Whether this kernel's ABI has every strict protection is left to run, test and explain.
+CommandResult cmd_validate(const ValidateOptions& options, SourceReader& reader, FsView& fs);
 
 CommandResult cmd_schema();
 
@@ -139,7 +144,9 @@ struct TestCmdOptions {
   bool live = false;       // also perform each assertion inside a real sandbox
   CompileOptions compile;
 };
-// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml. Host names
+// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml. Each
+// profile is lowered at the target ABI as run lowers it: a lowering error fails its
+// assertions and the command. Host names
 // in network.allow are resolved as run resolves them (with getaddrinfo unless `hosts` is given);
 // `fs` tells directories from files. A verdict that depends on what is not known here fails.
 CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs);

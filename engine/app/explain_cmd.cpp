@@ -210,11 +210,19 @@ CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, K
   }
   const Matrix m = protection_matrix(*compiled.graph);
   const int host_abi = std::clamp(kernel.landlock_abi(), 0, kMaxLandlockAbi);
+  // Lowered as run lowers it here (this kernel's ABI, this filesystem): what run refuses is
+  // an error here too. Without Landlock, at the newest ABI, for the errors every kernel has.
+  LowerTarget t;
+  t.abi = host_abi >= kMinLandlockAbi ? host_abi : kMaxLandlockAbi;
+  LowerResult lowered = lower(*compiled.graph, t, fs);
   std::optional<Plan> host_plan;
-  if (host_abi >= kMinLandlockAbi) {
-    LowerTarget t;
-    t.abi = host_abi;
-    host_plan = lower(*compiled.graph, t, fs).plan;
+  if (host_abi >= kMinLandlockAbi) host_plan = std::move(lowered.plan);
+  Diagnostics errors;
+  for (const auto& d : lowered.diagnostics)
+    if (d.severity == Severity::Error) errors.push_back(d);
+  if (!errors.empty()) {
+    result.err += render(errors, DiagFormat::Text) + "sandlock: run refuses this profile on this host (exit 125)\n";
+    result.exit_code = 1;
   }
   result.out = options.json ? json_report(*compiled.graph, m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : text_report(*compiled.graph, m, host_plan, host_abi);
   return result;

@@ -193,7 +193,17 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
     collect_sidecar(file, reader, assertions, diags);
     const ProtectionStatuses status = statuses_at(graph, abi);
     const StaticContext context = static_context(graph, fs, hosts);  // resolved once per profile, as run does
-    const bool runs = std::none_of(status.begin(), status.end(), [](ProtectionStatus s) { return s == ProtectionStatus::Unavailable; });
+    // Lowered as run lowers it, at the target ABI against this filesystem: what run refuses
+    // (a strict protection unavailable, io_uring beside network rules, a deny a link gets
+    // around) fails every assertion, with run's errors.
+    LowerTarget target;
+    target.abi = abi;
+    const LowerResult lowered = lower(graph, target, fs);
+    const bool runs = lowered.plan.has_value();
+    for (const auto& d : lowered.diagnostics)
+      if (d.severity == Severity::Error) diags.push_back(d);
+    const bool unavailable =
+        std::any_of(status.begin(), status.end(), [](ProtectionStatus s) { return s == ProtectionStatus::Unavailable; });
     result.out += file + " (Landlock ABI " + std::to_string(abi) + (options.live ? ", live" : "") + ")\n";
     for (const auto& n : assertions) {
       const std::string label = std::string(n.expect_allowed ? "allow " : "deny ") + n.text;
@@ -204,7 +214,8 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
       if (!a) {
         line = error;
       } else if (!runs) {
-        line = "a strict protection is unavailable at this ABI: the profile does not run";
+        line = unavailable ? "a strict protection is unavailable at this ABI: the profile does not run"
+                           : "run refuses this profile (the lowering errors above): the profile does not run";
       } else {
         const Verdict v = evaluate_static(graph, status, context, *a);
         ok = !v.unknown && v.allowed == n.expect_allowed;

@@ -1,8 +1,9 @@
 #include "engine/app/commands.h"
+#include "engine/lower/plan.h"
 
 namespace sandlock {
 
-CommandResult cmd_validate(const ValidateOptions& options, SourceReader& reader) {
+CommandResult cmd_validate(const ValidateOptions& options, SourceReader& reader, FsView& fs) {
   CommandResult result;
   Diagnostics all;
   const std::vector<std::string> files = expand_profile_paths(options.paths, all);
@@ -10,6 +11,15 @@ CommandResult cmd_validate(const ValidateOptions& options, SourceReader& reader)
   std::string ok_lines;
   for (const auto& file : files) {
     CompileResult compiled = compile_file(file, options.compile, reader);
+    if (compiled.graph && !has_errors(compiled.diagnostics)) {
+      // At the newest ABI no strict protection is unavailable: what is left is what run
+      // refuses whatever the kernel. Only the errors: warnings and notes are run's to give.
+      LowerTarget target;
+      target.abi = kMaxLandlockAbi;
+      const LowerResult lowered = lower(*compiled.graph, target, fs);
+      for (const auto& d : lowered.diagnostics)
+        if (d.severity == Severity::Error) compiled.diagnostics.push_back(d);
+    }
     if (has_errors(compiled.diagnostics))
       ++invalid;
     else

@@ -1,0 +1,103 @@
+// validate, test and explain against what `run` refuses when it lowers a profile: a profile
+// run always refuses (exit 125) is never "ok", never passes its tests, and explain says so.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/process.h"
+#include "tests/support/test_paths.h"
+
+namespace sandlock::testing {
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Refused {
+  std::string name;
+  std::string body;  // the profile after `version: 1`
+  std::string code;  // the lowering error run stops with
+  std::string fixed; // the same profile without what run refuses (the control)
+};
+
+// Each of these passed validate and test, and explain exited 0, while run stopped with a
+// lowering error (exit 125). Controls: the same profiles without the refused part are valid,
+// pass and explain cleanly.
+TEST(LoweringReview, WhatRunRefusesValidateTestAndExplainReport) {
+  TempDir dir;
+  const std::string real = dir.file("real"), link = dir.file("link");
+  dir.write("real/f", "x");
+  dir.write("real/g", "y");
+  std::filesystem::create_directory_symlink(real, link);
+  const std::vector<Refused> cases{
+      {"uring", "network: {allow: [\"tcp://127.0.0.1:80\"]}\nsyscalls: {allow: [\"@io-uring\"]}\n"
+                "tests: {deny: [\"connect 127.0.0.1:81\"]}\n",
+       "lower.io-uring-bypasses-network",
+       "network: {allow: [\"tcp://127.0.0.1:80\"]}\ntests: {deny: [\"connect 127.0.0.1:81\"]}\n"},
+      // /lib/x86_64-linux-gnu/libz.so.1 under `read: [/]` on a merged-/usr system.
+      {"through", "filesystem: {read: [" + dir.path() + "], deny: [" + link + "/f]}\ntests: {deny: [\"read " + link + "/f\"]}\n",
+       "lower.deny-through-link",
+       "filesystem: {read: [" + dir.path() + "], deny: [" + real + "/f]}\ntests: {deny: [\"read " + real + "/f\"]}\n"},
+      // exec: [/usr/bin, /bin] with deny: [/usr/bin/id].
+      {"reaches", "filesystem: {exec: [" + real + ", " + link + "], deny: [" + real + "/f]}\ntests: {deny: [\"exec " + real + "/f\"]}\n",
+       "lower.grant-reaches-deny",
+       "filesystem: {exec: [" + real + "], deny: [" + real + "/f]}\ntests: {deny: [\"exec " + real + "/f\"]}\n"},
+  };
+  for (const auto& c : cases) {
+    const auto bad = dir.write(c.name + ".yaml", "version: 1\n" + c.body);
+    const auto good = dir.write(c.name + "-fixed.yaml", "version: 1\n" + c.fixed);
+
+    const auto run = run_sandlock({"run", "--profile", bad, "--", "/bin/true"}, {"SANDLOCK_PLAN_CACHE=off"});
+    EXPECT_EQ(run.exit_code, 125) << c.name << run.err;
+    EXPECT_TRUE(has(run.err, c.code)) << c.name << run.err;
+
+    const auto v = run_sandlock({"validate", bad});
+    EXPECT_EQ(v.exit_code, 1) << c.name << v.out << v.err;
+    EXPECT_TRUE(has(v.out, "[" + c.code + "]")) << c.name << v.out;
+    EXPECT_FALSE(has(v.out, bad + ": ok")) << c.name << v.out;
+    EXPECT_TRUE(has(v.err, "1 profile(s) checked: 0 valid, 1 invalid")) << c.name << v.err;
+
+    const auto t = run_sandlock({"test", bad});
+    EXPECT_EQ(t.exit_code, 1) << c.name << t.out << t.err;
+    EXPECT_TRUE(has(t.err, "[" + c.code + "]")) << c.name << t.err;
+    EXPECT_TRUE(has(t.out, "  FAIL deny ")) << c.name << t.out;
+    EXPECT_TRUE(has(t.out, "0 passed, 1 failed")) << c.name << t.out;
+
+    for (const bool json : {false, true}) {
+      const auto e = run_sandlock(json ? std::vector<std::string>{"explain", "--json", bad} : std::vector<std::string>{"explain", bad});
+      EXPECT_NE(e.exit_code, 0) << c.name << e.err;
+      EXPECT_TRUE(has(e.err, "[" + c.code + "]")) << c.name << e.err;
+      EXPECT_FALSE(e.out.empty()) << "the report is still printed";
+    }
+
+    // Controls.
+    const auto vg = run_sandlock({"validate", good});
+    EXPECT_EQ(vg.exit_code, 0) << c.name << vg.out << vg.err;
+    EXPECT_TRUE(has(vg.out, good + ": ok")) << c.name << vg.out;
+    const auto tg = run_sandlock({"test", good});
+    EXPECT_EQ(tg.exit_code, 0) << c.name << tg.out << tg.err;
+    EXPECT_TRUE(has(tg.out, "1 passed, 0 failed")) << c.name << tg.out;
+    const auto eg = run_sandlock({"explain", good});
+    EXPECT_EQ(eg.exit_code, 0) << c.name << eg.err;
+    EXPECT_EQ(eg.err, "") << c.name;
+  }
+}
+
+// validate leaves this kernel's ABI out (a strict protection the host lacks is host-specific);
+// test and explain lower at the target ABI. A profile strict on signal-scope (ABI 6) is valid,
+// and `test --abi 5` fails with run's error.
+TEST(LoweringReview, TestLowersAtTheTargetAbi) {
+  TempDir dir;
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem: {read: [/etc]}\n"
+                                     "protections: {fs-ioctl-dev: degradable, abstract-unix-socket-scope: degradable}\n"
+                                     "tests: {allow: [\"read /etc/passwd\"]}\n");
+  EXPECT_EQ(run_sandlock({"validate", p}).exit_code, 0);
+  const auto at6 = run_sandlock({"test", "--abi", "6", p});
+  EXPECT_EQ(at6.exit_code, 0) << at6.out << at6.err;
+  const auto at5 = run_sandlock({"test", "--abi", "5", p});
+  EXPECT_EQ(at5.exit_code, 1) << at5.out << at5.err;
+  EXPECT_TRUE(has(at5.err, "protection signal-scope is strict but the target Landlock ABI is 5")) << at5.err;
+  EXPECT_TRUE(has(at5.out, "FAIL allow read /etc/passwd")) << at5.out;
+}
+
+}  // namespace
+}  // namespace sandlock::testing
