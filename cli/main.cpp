@@ -235,6 +235,7 @@ void add_test(CLI::App& app, Cli& cli) {
   test->add_option("paths", v->test_opts.paths, "Profile files or directories")->required();
   test->add_option("--abi", v->test_abi, "Evaluate at Landlock ABI N (default: this kernel's)")->check(CLI::Range(1, 8));
   test->add_flag("--live", v->test_opts.live, "Also perform each assertion inside a real sandbox (needs python3 in the profile)");
+  test->add_flag("--require-assertions", v->test_opts.require_assertions, "Exit 1 when no profile has any assertion (for CI)");
   cli.add_policy_path(test);
   test->callback([=, &cli] {
     if (v->test_abi) v->test_opts.abi = v->test_abi;

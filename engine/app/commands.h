@@ -142,11 +142,14 @@ struct TestCmdOptions {
   std::vector<std::string> paths;
   std::optional<int> abi;  // default: the host's
   bool live = false;       // also perform each assertion inside a real sandbox
+  bool require_assertions = false;  // exit 1 when no profile has any assertion
   CompileOptions compile;
 };
-// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml. Each
-// profile is lowered at the target ABI as run lowers it: a lowering error fails its
-// assertions and the command. Host names
+// Assertions come from the profile's `tests` section and a sidecar NAME.test.yaml (unknown
+// keys, a value that is not a list, and assertions both at its top and under `tests` are
+// errors). Each profile is lowered at the target ABI as run lowers it: a lowering error fails
+// its assertions and the command. No assertions at all is a warning (an error with
+// require_assertions). Host names
 // in network.allow are resolved as run resolves them (with getaddrinfo unless `hosts` is given);
 // `fs` tells directories from files. A verdict that depends on what is not known here fails.
 CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kernel& kernel, FsView& fs);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 
 #include "engine/app/commands.h"
 #include "engine/apply/kernel.h"
@@ -14,6 +15,7 @@
 #include "engine/compile/compose.h"
 #include "engine/compile/merge.h"
 #include "engine/review/assertion.h"
+#include "engine/util/text.h"
 
 namespace sandlock {
 namespace {
@@ -133,7 +135,9 @@ void collect_located(const std::vector<Located<std::string>>& list, bool allow, 
   for (const auto& a : list) out.push_back({a.value, a.where, allow});
 }
 
-// NAME.test.yaml next to NAME.yaml: `allow`/`deny` lists at the top or under `tests`.
+// NAME.test.yaml next to NAME.yaml: `allow`/`deny` lists at the top or under `tests` (one
+// or the other: both is an error, so that neither is dropped unseen). Anything else in the
+// file is an error, so that a misspelt key never leaves assertions silently unchecked.
 void collect_sidecar(const std::string& profile, SourceReader& reader, std::vector<Named>& out, Diagnostics& diags) {
   const auto dot = profile.rfind('.');
   const std::string sidecar = profile.substr(0, dot) + ".test.yaml";
@@ -142,17 +146,62 @@ void collect_sidecar(const std::string& profile, SourceReader& reader, std::vect
   ParseResult parsed = parse_yaml(*text, sidecar);
   diags.insert(diags.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
   if (!parsed.document) return;
-  const Node* root = &parsed.document->root;
-  if (const Node* t = root->find("tests")) root = t;
+  const auto where = [&](const Mark& m) { return Location{sidecar, m.line, m.column}; };
+  const Node& top = parsed.document->root;
+  if (top.kind == Node::Kind::Null) return;  // an empty file: no assertions (counted as none)
+  if (top.kind != Node::Kind::Map) {
+    diags.push_back(error_at("test.not-a-mapping", where(top.mark), "",
+                             "a test file holds `allow:` and `deny:` lists (at the top or under `tests:`), got " +
+                                 kind_name(top.kind)));
+    return;
+  }
+  // Unknown keys of a mapping are errors with a did-you-mean; returns false when it is not one.
+  const auto check_keys = [&](const Node& map, const std::string& prefix, std::span<const std::string> known) {
+    for (const auto& e : map.entries)
+      if (std::find(known.begin(), known.end(), e.key) == known.end())
+        diags.push_back(error_at("test.unknown-key", where(e.key_mark), prefix + e.key,
+                                 "unknown key '" + e.key + "' in a test file (expected " + join(known, ", ") + ")",
+                                 did_you_mean(e.key, known)));
+  };
+  static const std::vector<std::string> kTop{"allow", "deny", "tests"}, kLists{"allow", "deny"};
+  check_keys(top, "", kTop);
+  const Node* root = &top;
+  std::string prefix;
+  if (const MapEntry* t = top.find_entry("tests")) {
+    if (t->value.kind != Node::Kind::Map) {
+      diags.push_back(error_at("test.not-a-mapping", where(t->value.mark), "tests",
+                               "`tests` holds `allow:` and `deny:` lists, got " + kind_name(t->value.kind)));
+      return;
+    }
+    for (const char* key : {"allow", "deny"})
+      if (const MapEntry* e = top.find_entry(key))
+        diags.push_back(error_at("test.both-spellings", where(e->key_mark), key,
+                                 std::string("`") + key + "` at the top of a test file that also has `tests:`; "
+                                     "its assertions would not be checked",
+                                 "put every assertion under `tests:`, or all of them at the top"));
+    check_keys(t->value, "tests.", kLists);
+    root = &t->value;
+    prefix = "tests.";
+  }
   for (const auto& [key, allow] : {std::pair{"allow", true}, std::pair{"deny", false}}) {
-    const Node* list = root->find(key);
-    if (!list) continue;
-    for (const auto& item : list->items)
+    const MapEntry* entry = root->find_entry(key);
+    if (!entry) continue;
+    const Node& list = entry->value;
+    if (list.kind != Node::Kind::Seq) {
+      diags.push_back(error_at("test.not-a-list", where(list.mark), prefix + key,
+                               "expected a list of assertions, got " + kind_name(list.kind),
+                               list.kind == Node::Kind::String ? "write a list: " + std::string(key) + ": [\"" + printable(list.text) + "\"]"
+                                                               : std::string()));
+      continue;
+    }
+    for (std::size_t i = 0; i < list.items.size(); ++i) {
+      const Node& item = list.items[i];
       if (item.kind == Node::Kind::String)
-        out.push_back({item.text, Location{sidecar, item.mark.line, item.mark.column}, allow});
+        out.push_back({item.text, where(item.mark), allow});
       else
-        diags.push_back(error_at("test.not-a-string", Location{sidecar, item.mark.line, item.mark.column},
-                                 std::string("tests.") + key, "an assertion must be a string"));
+        diags.push_back(error_at("test.not-a-string", where(item.mark), prefix + key + "[" + std::to_string(i) + "]",
+                                 "an assertion must be a string"));
+    }
   }
 }
 
@@ -176,6 +225,7 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
   CommandResult result;
   Diagnostics diags;
   Tally tally;
+  std::size_t total = 0;  // assertions found, in every profile
   const int abi = options.abi.value_or(std::clamp(kernel.landlock_abi(), kMinLandlockAbi, kMaxLandlockAbi));
   for (const auto& file : expand_profile_paths(options.paths, diags)) {
     auto text = reader.read(file);
@@ -205,6 +255,8 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
     const bool unavailable =
         std::any_of(status.begin(), status.end(), [](ProtectionStatus s) { return s == ProtectionStatus::Unavailable; });
     result.out += file + " (Landlock ABI " + std::to_string(abi) + (options.live ? ", live" : "") + ")\n";
+    if (assertions.empty()) result.out += "  (no assertions)\n";
+    total += assertions.size();
     for (const auto& n : assertions) {
       const std::string label = std::string(n.expect_allowed ? "allow " : "deny ") + n.text;
       std::string error;
@@ -232,7 +284,12 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
   }
   result.err = render(diags, DiagFormat::Text);
   result.out += std::to_string(tally.passed) + " passed, " + std::to_string(tally.failed) + " failed\n";
-  result.exit_code = tally.failed || has_errors(diags) ? 1 : 0;
+  // Nothing checked is not a pass a CI job should take for one.
+  if (total == 0)
+    result.err += std::string("sandlock: ") + (options.require_assertions ? "error" : "warning") +
+                  ": no assertions were checked (none in `tests:` sections or NAME.test.yaml files)" +
+                  (options.require_assertions ? "\n" : "; --require-assertions makes this an error\n");
+  result.exit_code = tally.failed || has_errors(diags) || (total == 0 && options.require_assertions) ? 1 : 0;
   return result;
 }
 

@@ -99,5 +99,67 @@ TEST(LoweringReview, TestLowersAtTheTargetAbi) {
   EXPECT_TRUE(has(at5.out, "FAIL allow read /etc/passwd")) << at5.out;
 }
 
+// A sidecar whose keys or lists were misspelt checked nothing, and passed. Each mistake is now
+// an error at its line and column, with a did-you-mean; assertions at the top beside `tests:`
+// were dropped unseen, and are now an error. Control: the correct sidecar passes.
+TEST(TestCommand, ASidecarThatChecksNothingIsAnError) {
+  TempDir dir;
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem: {read: [/etc]}\n");
+  const auto sidecar = dir.file("p.test.yaml");
+  struct Bad {
+    std::string text, expect;
+  };
+  const std::vector<Bad> cases{
+      {"tsets:\n  deny: [\"write /etc/passwd\"]\n",
+       sidecar + ":1:1: error: unknown key 'tsets' in a test file (expected allow, deny, tests)"},
+      {"denny: [\"write /etc/passwd\"]\n", sidecar + ":1:1: error: unknown key 'denny' in a test file"},
+      {"tests:\n  denny: [\"write /etc/passwd\"]\n", sidecar + ":2:3: error: unknown key 'denny' in a test file (expected allow, deny)"},
+      {"deny: \"write /etc/passwd\"\n", sidecar + ":1:7: error: expected a list of assertions, got a string"},
+      {"tests:\n  allow: [\"read /etc\"]\ndeny: [\"write /etc/passwd\"]\n",
+       sidecar + ":3:1: error: `deny` at the top of a test file that also has `tests:`"},
+      {"- deny write /etc/passwd\n", sidecar + ":1:1: error: a test file holds `allow:` and `deny:` lists"},
+  };
+  for (const auto& c : cases) {
+    dir.write("p.test.yaml", c.text);
+    const auto r = run_sandlock({"test", p});
+    EXPECT_EQ(r.exit_code, 1) << c.text << r.out << r.err;
+    EXPECT_TRUE(has(r.err, c.expect)) << c.text << r.err;
+  }
+  dir.write("p.test.yaml", "denny: [\"write /etc/passwd\"]\n");
+  EXPECT_TRUE(has(run_sandlock({"test", p}).err, "did you mean 'deny'?"));
+  dir.write("p.test.yaml", "tsets: {}\n");
+  EXPECT_TRUE(has(run_sandlock({"test", p}).err, "did you mean 'tests'?"));
+  dir.write("p.test.yaml", "deny: \"write /etc/passwd\"\n");
+  EXPECT_TRUE(has(run_sandlock({"test", p}).err, "write a list: deny: [\"write /etc/passwd\"]"));
+
+  for (const char* good : {"deny: [\"write /etc/passwd\"]\n", "tests:\n  deny: [\"write /etc/passwd\"]\n"}) {
+    dir.write("p.test.yaml", good);
+    const auto r = run_sandlock({"test", p});
+    EXPECT_EQ(r.exit_code, 0) << good << r.out << r.err;
+    EXPECT_TRUE(has(r.out, "PASS deny write /etc/passwd")) << r.out;
+    EXPECT_TRUE(has(r.out, "1 passed, 0 failed")) << r.out;
+    EXPECT_EQ(r.err, "") << good;
+  }
+}
+
+// No assertions at all exited 0 without a word. Now a warning, and an error (exit 1) with
+// --require-assertions. Control: one assertion, and the flag is satisfied.
+TEST(TestCommand, NoAssertionsWarnsAndRequireAssertionsFails) {
+  TempDir dir;
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem: {read: [/etc]}\n");
+  const auto plain = run_sandlock({"test", p});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_TRUE(has(plain.out, "  (no assertions)\n")) << plain.out;
+  EXPECT_TRUE(has(plain.err, "sandlock: warning: no assertions were checked")) << plain.err;
+  const auto required = run_sandlock({"test", "--require-assertions", p});
+  EXPECT_EQ(required.exit_code, 1) << required.err;
+  EXPECT_TRUE(has(required.err, "sandlock: error: no assertions were checked")) << required.err;
+
+  dir.write("p.test.yaml", "allow: [\"read /etc/passwd\"]\n");
+  const auto one = run_sandlock({"test", "--require-assertions", p});
+  EXPECT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_EQ(one.err, "");
+}
+
 }  // namespace
 }  // namespace sandlock::testing
