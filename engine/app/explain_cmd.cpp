@@ -137,16 +137,9 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
     case NetMode::Allow: s << "  allow list (everything else is refused):\n"; break;
     case NetMode::DenyList: s << "  deny list (everything else is allowed):\n"; break;
   }
-  auto mechanism_for = [&](const std::string& rule) -> std::string {
-    if (!host_plan) return "";
-    for (const auto& e : host_plan->net_enforcement)
-      if (e.rule == rule) return "  [" + e.mechanism + "]";
-    return "";
-  };
-  for (const auto& d : g.net_mode == NetMode::DenyList ? g.net_deny : g.net_allow) {
-    const std::string t = net_dest_text(d);
-    s << "  " << cell(t, 40) << (d.from.empty() ? "" : where(d.from.front())) << mechanism_for(t) << "\n";
-  }
+  // (Which mechanism enforces each rule on this host is listed below them.)
+  for (const auto& d : g.net_mode == NetMode::DenyList ? g.net_deny : g.net_allow)
+    s << "  " << cell(net_dest_text(d), 40) << (d.from.empty() ? "" : where(d.from.front())) << "\n";
   if (g.bind.empty())
     s << "  bind: none\n";
   else {
