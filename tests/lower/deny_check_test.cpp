@@ -95,16 +95,22 @@ TEST(DenyCheck, ABindMountOfAnAncestorUnderAGrantIsAnErrorUnlessDeniedThereToo) 
   EXPECT_TRUE(check(g, fs).empty());
 }
 
-TEST(DenyCheck, ListingTheDirectoryOfADeniedFileIsTheCarvesOwnRightNotAnAlias) {
-  // The carve-out gives /home/u read_dir when only denied files are left out of it; a link
-  // to /home/u granting read_dir only is no way to the file either. Reading it would be.
-  FakeFsView fs = merged_usr();
+// /home/u granted read, and /srv/u, a link to it, granted read_dir only; `denied` denied.
+PolicyGraph listed_through_a_link(FakeFsView& fs, const std::string& denied) {
   fs.add("/srv/u@");
   fs.leads("/srv/u", "/home/u");
   PolicyGraph g;
   testing::grant(g, "/home/u", kRead);
   testing::grant(g, "/srv/u", uapi::kFsReadDir);
-  testing::deny(g, "/home/u/notes");
+  testing::deny(g, denied);
+  return g;
+}
+
+TEST(DenyCheck, ListingTheDirectoryOfADeniedFileIsTheCarvesOwnRightNotAnAlias) {
+  // The carve-out gives /home/u read_dir when only denied files are left out of it; a link
+  // to /home/u granting read_dir only is no way to the file either. Reading it would be.
+  FakeFsView fs = merged_usr();
+  PolicyGraph g = listed_through_a_link(fs, "/home/u/notes");
   EXPECT_TRUE(check(g, fs).empty());
   testing::grant(g, "/srv/u", uapi::kFsReadFile);
   EXPECT_EQ(check(g, fs), std::vector<std::string>{"lower.grant-reaches-deny"});
@@ -113,12 +119,7 @@ TEST(DenyCheck, ListingTheDirectoryOfADeniedFileIsTheCarvesOwnRightNotAnAlias) {
 TEST(DenyCheck, ListingAnAncestorOfADeniedDirectoryIsAWayIntoIt) {
   // read_dir on a directory lets every directory below it be listed: a denied directory too.
   FakeFsView fs = merged_usr();
-  fs.add("/srv/u@");
-  fs.leads("/srv/u", "/home/u");
-  PolicyGraph g;
-  testing::grant(g, "/home/u", kRead);
-  testing::grant(g, "/srv/u", uapi::kFsReadDir);
-  testing::deny(g, "/home/u/.ssh");
+  const PolicyGraph g = listed_through_a_link(fs, "/home/u/.ssh");
   EXPECT_EQ(check(g, fs), std::vector<std::string>{"lower.grant-reaches-deny"});
 }
 
