@@ -1,7 +1,6 @@
 #include "engine/app/own_state.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 
 #include "engine/compile/fs_trie.h"
@@ -61,21 +60,12 @@ std::optional<Location> grant_reaching(const FsNode& root, const std::string& di
   return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
 }
 
-std::string resolved_directory(const std::string& dir, FsView& fs) {
-  bool linked = false;
-  for (std::size_t at = 1; at <= dir.size(); ++at)
-    if (at == dir.size() || dir[at] == '/') linked = fs.is_symlink(dir.substr(0, at)) || linked;
-  if (!linked) return dir;
-  std::error_code ec;
-  const std::string resolved = std::filesystem::weakly_canonical(dir, ec).string();
-  return ec || resolved.empty() ? dir : resolved;
-}
 
 }  // namespace
 
 void deny_own_state(PolicyGraph& graph, const std::vector<std::string>& dirs, FsView& fs, Diagnostics& notes) {
   for (const std::string& written : dirs) {
-    const std::string dir = resolved_directory(written, fs);
+    const std::string dir = fs.canonical(written);  // where it is, links resolved (a plan-cache fact)
     const auto where = grant_reaching(graph.fs, dir, fs);
     if (!where) continue;
     notes.push_back(warning_at("run.own-state-denied", *where, "",
