@@ -13,6 +13,15 @@ namespace {
 
 class RunFs : public TwoDirsTest {
  protected:
+  // Reads `file` with the probe under `profile_path`, in a mount namespace of its own where the
+  // shell commands `mounts` ran first (root only).
+  ProcessResult read_after_mounting(const std::string& mounts, const std::string& profile_path, const std::string& file) {
+    return run_process({"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", mounts + " && exec \"$@\"",
+                        "sh", sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c", probe_code_,
+                        "read", file},
+                       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+  }
+
   std::string yaml_list(const std::vector<std::string>& paths) {
     std::string s = "[";
     for (std::size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + std::string("\"") + paths[i] + "\"";
@@ -125,11 +134,7 @@ TEST_F(RunFs, ABindMountThatShowsADenyUnderAGrantStopsTheRunUntilDeniedThereToo)
   dir_.write("a/secret", "s");
   std::filesystem::create_directory(b_ + "/m");
   const auto in_namespace = [&](const std::string& profile_path, const std::string& file) {
-    std::vector<std::string> argv{"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c",
-                                  "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", a_, b_ + "/m",
-                                  sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c",
-                                  probe_code_, "read", file};
-    return run_process(argv, {"SANDLOCK_CACHE_DIR=" + cache_dir()});
+    return read_after_mounting("mount --bind " + a_ + " " + b_ + "/m", profile_path, file);
   };
   const auto one = profile("filesystem: {read: [" + a_ + ", " + b_ + "], deny: [" + a_ + "/secret]}\n", "one.yaml");
   ProcessResult r = in_namespace(one, b_ + "/m/secret");
@@ -155,22 +160,16 @@ TEST_F(RunFs, BindMountsInsideADenyOrOverItsParentStopTheRun) {
   std::filesystem::create_directories(a_ + "/b");
   std::filesystem::create_directory(b_ + "/m");
   const std::string s = dir_.path() + "/s";
-  const auto in_namespace = [&](const std::string& mounts, const std::string& profile_path, const std::string& file) {
-    return run_process({"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", mounts + " && exec \"$@\"",
-                        "sh", sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c", probe_code_,
-                        "read", file},
-                       {"SANDLOCK_CACHE_DIR=" + cache_dir()});
-  };
   const auto inside = profile("filesystem: {read: [" + b_ + "], deny: [" + a_ + "/secret]}\n", "inside.yaml");
-  ProcessResult r = in_namespace("mount --bind " + a_ + "/secret/sub " + b_ + "/m", inside, b_ + "/m/key");
+  ProcessResult r = read_after_mounting("mount --bind " + a_ + "/secret/sub " + b_ + "/m", inside, b_ + "/m/key");
   if (r.err.starts_with("unshare: ")) GTEST_SKIP() << "SKIP: no mount namespace here: " << r.err;
   EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
   EXPECT_NE(r.err.find("[lower.grant-reaches-deny]"), std::string::npos) << r.err;
-  r = in_namespace("true", inside, b_ + "/f");  // the control: without the mount it runs
+  r = read_after_mounting("true", inside, b_ + "/f");  // the control: without the mount it runs
   EXPECT_EQ(r.out, "ok\n") << r.err;
 
   const auto over = profile("filesystem: {read: [" + s + "], deny: [" + a_ + "/b/x]}\n", "over.yaml");
-  r = in_namespace("mount -t tmpfs none " + a_ + "/b && mount --bind " + s + " " + a_, over, s + "/b/x");
+  r = read_after_mounting("mount -t tmpfs none " + a_ + "/b && mount --bind " + s + " " + a_, over, s + "/b/x");
   EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
   EXPECT_NE(r.err.find("[lower.grant-reaches-deny]"), std::string::npos) << r.err;
 }

@@ -45,20 +45,7 @@ class FakeFs : public FsView {
     std::string out = path;
     for (const auto& [from, to] : links)
       if (path == from || path.starts_with(from + "/")) out = to + path.substr(from.size());
-    std::vector<std::string> parts;
-    for (std::size_t at = 1; at <= out.size();) {
-      const std::size_t end = std::min(out.find('/', at), out.size());
-      const std::string part = out.substr(at, end - at);
-      if (part == "..") {
-        if (!parts.empty()) parts.pop_back();
-      } else if (!part.empty() && part != ".") {
-        parts.push_back(part);
-      }
-      at = end + 1;
-    }
-    std::string joined;
-    for (const auto& p : parts) joined += "/" + p;
-    return joined.empty() ? "/" : joined;
+    return absolute_path(out, "/");
   }
 };
 
