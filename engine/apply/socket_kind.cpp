@@ -1,6 +1,7 @@
 #include "engine/apply/socket_kind.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/xattr.h>
 
@@ -53,6 +54,14 @@ std::optional<SocketKind> socket_kind_by_options(int fd) {
   k.type = int_option(fd, SO_TYPE);
   if (inet(k.family)) k.protocol = int_option(fd, SO_PROTOCOL);
   return k;
+}
+
+bool speaks_tcp(int fd) {
+  // Asked for a level it does not speak, every other protocol's getsockopt refuses
+  // (ENOPROTOOPT, EOPNOTSUPP); a file that is no socket never reaches one (ENOTSOCK).
+  int value = 0;
+  socklen_t len = sizeof value;
+  return getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &len) == 0;
 }
 
 std::optional<SocketKind> socket_kind(int fd) {

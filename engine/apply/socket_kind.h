@@ -19,6 +19,13 @@ struct SocketKind {
 // Nothing (errno set) when `fd` is no socket. Two system calls for an inet socket, not three.
 std::optional<SocketKind> socket_kind(int fd);
 
+// Whether `fd` is a socket that speaks TCP, in one system call: connect's common case, whose
+// answer then depends on the destination alone (not on the family: the address names its
+// own). True for the sockets that answer a TCP option: TCP of either family, MPTCP (which
+// the policy counts as TCP) and SMC, which a sandbox cannot make (one handed in from outside
+// would connect over TCP to the address checked). False, errno set, for all else.
+bool speaks_tcp(int fd);
+
 // The same by SO_DOMAIN, SO_TYPE and SO_PROTOCOL alone: what socket_kind falls back on.
 std::optional<SocketKind> socket_kind_by_options(int fd);
 

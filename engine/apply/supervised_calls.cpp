@@ -220,15 +220,23 @@ class CallHandler {
     if (read_before_taking_) address_error_ = copy_address(call_.args[1], int_arg(call_.args[2]));
     if (!take_socket(int_arg(call_.args[0]))) return fail(ESRCH);  // the caller is gone: the answer goes nowhere
     if (!sock_) return fail(errno == EBADF ? EBADF : EACCES);
-    const std::optional<SocketKind> kind = socket_kind(sock_.get());
-    if (!kind) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
-    family_ = kind->family;
-    type_ = kind->type;
-    if (inet()) {
-      proto_ = proto_of(type_, kind->protocol);
-      if (proto_ == NetProto{}) return fail(EACCES);
-    } else if (!ctx_.agent) {
-      return fail(EACCES);
+    if (call_.nr == SYS_connect && speaks_tcp(sock_.get())) {
+      // One call instead of socket_kind's two: most supervised calls are TCP connects.
+      inet_ = true;
+      type_ = SOCK_STREAM;
+      proto_ = kProtoTcp;
+    } else {
+      const std::optional<SocketKind> kind = socket_kind(sock_.get());
+      if (!kind) return fail(ENOTSOCK);  // getsockopt's own answer for a file that is no socket
+      family_ = kind->family;
+      inet_ = family_ == AF_INET || family_ == AF_INET6;
+      type_ = kind->type;
+      if (inet_) {
+        proto_ = proto_of(type_, kind->protocol);
+        if (proto_ == NetProto{}) return fail(EACCES);
+      } else if (!ctx_.agent) {
+        return fail(EACCES);
+      }
     }
     // Unix, netlink, ...: not this policy's business, so made as they are, but by the
     // domain agent (see domain_agent.h), on this very duplicate.
@@ -252,7 +260,7 @@ class CallHandler {
     return true;
   }
 
-  bool inet() const { return family_ == AF_INET || family_ == AF_INET6; }
+  bool inet() const { return inet_; }
 
   CallAnswer dispatch() {
     switch (call_.nr) {
@@ -460,7 +468,8 @@ class CallHandler {
   UniqueFd cwd_;
   std::optional<Credentials> caller_;  // taken by confirm() for the domain agent's calls
   bool sigpipe_ = false;
-  int family_ = 0;
+  bool inet_ = false;  // an AF_INET or AF_INET6 socket, or (connect) one that speaks TCP
+  int family_ = AF_UNSPEC;  // unknown for a connect that speaks TCP, which does not need it
   int type_ = 0;
   NetProto proto_{};
   sockaddr_storage addr_{};

@@ -2,7 +2,8 @@
 // kind of socket this machine makes — and for the ones whose name says less than it seems:
 // accepted sockets (named after their listener) and an IPv6 socket IPV6_ADDRFORM turned into
 // an IPv4 one (named after what created it). The inet sockets the supervisor meets most are
-// recognised by their name, which is what saves the calls.
+// recognised by their name, which is what saves the calls; a connect's TCP socket by one
+// option (speaks_tcp), checked here against the same answers.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -43,12 +44,23 @@ std::string name_of(int fd) {
   return fgetxattr(fd, "system.sockprotoname", name, sizeof name - 1) > 0 ? name : "";
 }
 
-// "" when socket_kind agrees with the options for `fd`, else what differs.
+// Whether the options show a socket the supervisor may connect as TCP once speaks_tcp says so.
+bool tcp_by_options(const std::optional<SocketKind>& k) {
+  return k && (k->family == AF_INET || k->family == AF_INET6) && k->type == SOCK_STREAM &&
+         (k->protocol == IPPROTO_TCP || k->protocol == IPPROTO_MPTCP || k->protocol == kIpprotoSmc);
+}
+
+// "" when socket_kind and speaks_tcp agree with the options for `fd`, else what differs.
 std::string disagreement(int fd, const std::string& what) {
   const auto fast = socket_kind(fd);
   const auto slow = socket_kind_by_options(fd);
-  if (fast == slow && fast) return "";
-  return what + " (" + name_of(fd) + "): socket_kind " + text(fast) + ", options " + text(slow) + "\n";
+  std::string out;
+  if (fast != slow || !fast)
+    out += what + " (" + name_of(fd) + "): socket_kind " + text(fast) + ", options " + text(slow) + "\n";
+  if (speaks_tcp(fd) != tcp_by_options(slow))
+    out += what + " (" + name_of(fd) + "): speaks_tcp " + (tcp_by_options(slow) ? "false" : "true") + ", options " +
+           text(slow) + "\n";
+  return out;
 }
 
 // Makes each kind it can; returns the disagreements, and counts what was made.
@@ -204,6 +216,10 @@ TEST(SocketKind, ADescriptorThatIsNoSocketHasNoKind) {
   EXPECT_FALSE(socket_kind(file.get()));
   EXPECT_FALSE(socket_kind(-1));
   EXPECT_EQ(errno, EBADF);
+  errno = 0;
+  EXPECT_FALSE(speaks_tcp(r.get()));
+  EXPECT_EQ(errno, ENOTSOCK);
+  EXPECT_FALSE(speaks_tcp(file.get()));
 }
 
 }  // namespace

@@ -137,6 +137,37 @@ TEST_F(SupervisedCallsTest, ABindTakesTheShortcutAndStillObeysTheBindPorts) {
   EXPECT_EQ(ntohs(at.sin_port), port);  // made on this thread's own socket
 }
 
+// A connect is decided by the rules of its socket's protocol, which a TCP socket proves in one
+// call (speaks_tcp) and any other the long way: an address allowed for one protocol is
+// refused to a socket of the other, and a file that is no socket is no socket.
+TEST_F(SupervisedCallsTest, TheSocketsProtocolDecidesWhichRulesAConnectMeets) {
+  const Peer listener(SOCK_STREAM), receiver(SOCK_DGRAM);
+  ASSERT_NE(listener.port, 0);
+  ASSERT_NE(receiver.port, 0);
+  tasks.open(static_cast<pid_t>(syscall(SYS_gettid)));
+  const auto connect_new = [&](int type, unsigned protos, std::uint16_t port) {
+    const UniqueFd s(socket(AF_INET, type | SOCK_CLOEXEC, 0));
+    return connect_call(allowing(protos, port), s.get(), loopback(port), tasks.mark()).error;
+  };
+  EXPECT_EQ(connect_new(SOCK_STREAM, kProtoUdp, listener.port), EACCES);
+  EXPECT_FALSE(listener.reached());
+  EXPECT_EQ(connect_new(SOCK_STREAM, kProtoTcp, listener.port), 0);
+  EXPECT_TRUE(listener.reached());
+
+  EXPECT_EQ(connect_new(SOCK_DGRAM, kProtoTcp, receiver.port), EACCES);
+  // The control: a UDP socket the UDP rule lets connect delivers there.
+  const UniqueFd udp(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  EXPECT_EQ(connect_call(allowing(kProtoUdp, receiver.port), udp.get(), loopback(receiver.port), tasks.mark()).error, 0);
+  ASSERT_EQ(send(udp.get(), "x", 1, 0), 1);
+  EXPECT_TRUE(receiver.reached());
+
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  const UniqueFd r(p[0]), w(p[1]);
+  EXPECT_EQ(connect_call(allowing(kProtoTcp | kProtoUdp, listener.port), r.get(), loopback(listener.port), tasks.mark()).error,
+            ENOTSOCK);
+}
+
 // sendto reads its payload after taking the socket: the taking proves nothing about those
 // reads, so the live check is always made (and fails here), even through a trusted pidfd.
 TEST_F(SupervisedCallsTest, ASendtoIsAlwaysCheckedLive) {
