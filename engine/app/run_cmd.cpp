@@ -8,6 +8,7 @@
 #include "engine/app/commands.h"
 #include "engine/app/own_state.h"
 #include "engine/apply/kernel.h"
+#include "engine/kernel/landlock_facts.h"
 #include "engine/plancache/cached_run.h"
 #include "engine/plancache/store.h"
 #include "engine/util/text.h"
@@ -54,9 +55,12 @@ bool build_env(const RunOptions& options, const PolicyGraph& graph, RunSetup& se
   return true;
 }
 
-std::string verbose_summary(const PolicyGraph& graph, const Plan& plan) {
+std::string verbose_summary(const PolicyGraph& graph, const Plan& plan, int host_abi) {
   std::ostringstream s;
-  s << "sandlock: profile " << graph.name << " at Landlock ABI " << plan.landlock.abi << "\n";
+  s << "sandlock: profile " << graph.name << " at Landlock ABI " << plan.landlock.abi;
+  // Nothing a profile can name is lost: it names only protections sandlock knows.
+  if (host_abi > kMaxLandlockAbi) s << " (this kernel has ABI " << host_abi << "; sandlock knows up to " << kMaxLandlockAbi << ")";
+  s << "\n";
   for (const auto& f : all_protections())
     s << "  " << f.name << ": " << protection_status_name(plan.landlock.protections[static_cast<std::size_t>(f.id)])
       << " (" << protection_state_name(graph.protections[static_cast<std::size_t>(f.id)].state) << ", needs ABI "
@@ -139,7 +143,7 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
   for (const auto& [k, v] : graph.limits) req.limits[k] = v.value;
   req.timeout_seconds = options.timeout_seconds;
   req.verbose = options.verbose;
-  if (options.verbose) setup.notes += verbose_summary(graph, *lowered.plan);
+  if (options.verbose) setup.notes += verbose_summary(graph, *lowered.plan, host_abi);
   req.plan = std::move(*lowered.plan);
   return setup;
 }

@@ -121,6 +121,10 @@ int clamp_abi(int host_abi, std::optional<int> requested, std::string& error) {
   if (*requested < kMinLandlockAbi || *requested > usable) {
     error = "--abi " + std::to_string(*requested) + " is out of range: this kernel supports Landlock ABI 1.." +
             std::to_string(usable);
+    // A kernel newer than sandlock: the range is sandlock's, not the kernel's.
+    if (host_abi > kMaxLandlockAbi)
+      error = "--abi " + std::to_string(*requested) + " is out of range: this kernel has Landlock ABI " +
+              std::to_string(host_abi) + ", and sandlock knows ABI 1.." + std::to_string(kMaxLandlockAbi);
     if (usable == 0) error = "--abi " + std::to_string(*requested) + ": this kernel has no Landlock";
     return 0;
   }

@@ -29,6 +29,12 @@ TEST(ClampAbi, AcceptsOneToHostAndRejectsTheRest) {
   error.clear();
   EXPECT_EQ(clamp_abi(0, 1, error), 0);
   EXPECT_EQ(error, "--abi 1: this kernel has no Landlock");
+  error.clear();
+  // A kernel newer than sandlock: the limit is named as sandlock's.
+  EXPECT_EQ(clamp_abi(kMaxLandlockAbi + 2, kMaxLandlockAbi + 1, error), 0);
+  EXPECT_EQ(error, "--abi " + std::to_string(kMaxLandlockAbi + 1) + " is out of range: this kernel has Landlock ABI " +
+                       std::to_string(kMaxLandlockAbi + 2) + ", and sandlock knows ABI 1.." +
+                       std::to_string(kMaxLandlockAbi));
 }
 
 TEST(ClampAbi, PropertyResultIsTheRequestExactlyWhenInRange) {
