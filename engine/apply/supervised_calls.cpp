@@ -374,6 +374,7 @@ class CallHandler {
       if (m.name_len) {
         pin_unspecified_destination(m.name, m.name_len);
         if (const int err = check(AddressUse::Send, m.name, m.name_len)) return err;
+        if (family_ == AF_INET6 && m.name.ss_family == AF_UNSPEC) forget_unspecified_bytes(m);
       }
       if (const int err = check_inet_control(m.control)) return err;
       iovec iov{};
@@ -397,6 +398,15 @@ class CallHandler {
     sent = a.error ? -1 : static_cast<ssize_t>(a.val);
     raise_sigpipe(a.error, flags);
     return a.error;
+  }
+
+  // An IPv6 socket reads an AF_UNSPEC destination as "no address" and ignores the bytes
+  // after the family, so they were not checked; but IPV6_ADDRFORM can make it an IPv4
+  // socket before the send, which would read them as an address. Zeroed, they are port 0
+  // there (EINVAL), and still nothing to an IPv6 socket.
+  static void forget_unspecified_bytes(CopiedMessage& m) {
+    constexpr std::size_t kFamily = sizeof m.name.ss_family;
+    if (m.name_len > kFamily) std::memset(reinterpret_cast<char*>(&m.name) + kFamily, 0, m.name_len - kFamily);
   }
 
   // Duplicates, in order, the caller's descriptors that SCM_RIGHTS messages name.

@@ -186,6 +186,46 @@ def run(op, args):
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
         return "sent %d len %s" % (rc, ",".join(str(m.len) for m in msgs[:rc]))
+    elif op == "udp-addrform-race":
+        # An IPv6 UDP socket connected to ::ffff:127.0.0.1:GOOD sends batches (sendmmsg) whose
+        # names are AF_UNSPEC with the bytes of 127.0.0.1:BAD: "no address" to an IPv6 socket,
+        # but an IPv4 address to an IPv4 one, which another thread makes of it meanwhile
+        # (IPV6_ADDRFORM). TRIES times; then one more such send on the IPv4 socket. Prints
+        # whether a batch stopped short after the flip ("cut"), and that last send's answers.
+        import ctypes, random, struct, threading, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        class Iov(ctypes.Structure):
+            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+        class MMsg(ctypes.Structure):
+            _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
+                        ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                        ("flags", ctypes.c_int), ("pad", ctypes.c_int), ("len", ctypes.c_uint), ("pad2", ctypes.c_int)]
+        count = 256
+        payload = ctypes.create_string_buffer(b"sandlock", 8)
+        iov = Iov(ctypes.cast(payload, ctypes.c_void_p), 8)
+        name = ctypes.create_string_buffer(struct.pack("=HH4s8x", socket.AF_UNSPEC, socket.htons(int(args[1])),
+                                                       socket.inet_aton("127.0.0.1")), 16)
+        msgs = (MMsg * count)()
+        for m in msgs:
+            m.name, m.namelen = ctypes.cast(name, ctypes.c_void_p), 16
+            m.iov, m.iovlen = ctypes.addressof(iov), 1
+        cut, after = "never", set()
+        for _ in range(int(args[2])):
+            s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            s.connect(("::ffff:127.0.0.1", int(args[0])))
+            def flip():
+                time.sleep(random.random() * 0.003)
+                s.setsockopt(socket.IPPROTO_IPV6, 1, socket.AF_INET)  # IPV6_ADDRFORM
+            t = threading.Thread(target=flip)
+            t.start()
+            rc = libc.sendmmsg(s.fileno(), msgs, count, 0)
+            t.join()
+            if rc != count:
+                cut = "cut"
+            rc = libc.sendto(s.fileno(), b"sandlock", 8, 0, name, 16)
+            after.add("ok" if rc == 8 else "errno %d" % ctypes.get_errno())
+            s.close()
+        return "%s, after %s" % (cut, " ".join(sorted(after)))
     elif op == "udp-send-signalled":
         # Sends N datagrams to HOST:PORT while an interval timer signals the process every
         # 100 us, retrying each send on EINTR as programs do; prints whether signals came (more

@@ -695,6 +695,31 @@ TEST_F(RunSupervised, AnUnspecifiedDestinationIsPinnedToLoopback) {
   EXPECT_EQ(udp.arrived(), 1);
 }
 
+// An IPv6 UDP socket reads an AF_UNSPEC destination as "no address" (the connected peer) and
+// ignores the bytes after the family; an IPv4 one reads them as an address. IPV6_ADDRFORM
+// makes the one the other while the supervisor is between its check and its send (a batch
+// of sendmmsg is such a window): those bytes, never checked, named 127.0.0.1:BAD, and every
+// later message of the batch went there. Zeroed, they are port 0 to an IPv4 socket: the
+// kernel's EINVAL, which cuts the batch short. Controls: unsandboxed the same race reaches
+// BAD, and once the socket is IPv4 such a send is checked as IPv4: refused (EACCES) when BAD
+// is not allowed, delivered when it is.
+TEST_F(RunSupervised, AFamilyChangedMidSendCannotRedirectAnUnspecifiedDestination) {
+  Peer good("127.0.0.1", SOCK_DGRAM), bad("127.0.0.1", SOCK_DGRAM);
+  const auto p = allow(quoted("udp://127.0.0.1:" + good.port_text()));
+  EXPECT_EQ(probe(p, {"udp-addrform-race", good.port_text(), bad.port_text(), "20"}), "cut, after errno 13")
+      << last().err;
+  EXPECT_EQ(bad.arrived(), 0);
+  const ProcessResult unsandboxed =
+      run_process({kPython, "-c", probe_code_, "udp-addrform-race", good.port_text(), bad.port_text(), "1"});
+  EXPECT_EQ(unsandboxed.out, "never, after ok\n") << unsandboxed.err;
+  EXPECT_GT(bad.arrived(), 0);
+  const auto both = allow(quoted("udp://127.0.0.1:" + good.port_text()) + ", " + quoted("udp://127.0.0.1:" + bad.port_text()),
+                          "both.yaml");
+  const std::string allowed = probe(both, {"udp-addrform-race", good.port_text(), bad.port_text(), "1"});
+  EXPECT_NE(allowed.find("after ok"), std::string::npos) << allowed << " " << last().err;
+  EXPECT_GT(bad.arrived(), 0);
+}
+
 TEST_F(RunSupervised, NoNetworkAtAbiThreeRefusesInetSocketsWithoutASupervisor) {
   Peer p("127.0.0.1", SOCK_STREAM);
   const std::string degradable =
