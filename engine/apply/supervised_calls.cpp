@@ -71,6 +71,7 @@ class Operating {
 struct CopiedMessage {
   sockaddr_storage name{};
   socklen_t name_len = 0;
+  bool named = false;  // sendto's address pointer was not null, even with length 0
   std::vector<char> data;
   std::vector<char> control;
 
@@ -358,6 +359,7 @@ class CallHandler {
       if (const int err = copy_address(call_.args[4], int_arg(call_.args[5]))) return fail(err);
       m.name = addr_;
       m.name_len = addr_len_;
+      m.named = true;
     }
     const std::vector<iovec> iov{{reinterpret_cast<void*>(call_.args[1]), static_cast<std::size_t>(call_.args[2])}};
     if (const int err = copy_payload(call_.pid, iov, type_, kMaxPayload, m.data)) return fail(err);
@@ -379,7 +381,11 @@ class CallHandler {
       if (const int err = check_inet_control(m.control)) return err;
       iovec iov{};
       const msghdr h = m.header(iov);
-      sent = ::sendmsg(sock_.get(), &h, flags | MSG_NOSIGNAL);
+      // An address of length 0: sendmsg would drop it, where a datagram socket refuses it
+      // (EINVAL); sendto keeps it (sendto carries no control data).
+      sent = m.named && !m.name_len ? ::sendto(sock_.get(), m.data.data(), m.data.size(), flags | MSG_NOSIGNAL,
+                                                reinterpret_cast<const sockaddr*>(&m.name), 0)
+                                    : ::sendmsg(sock_.get(), &h, flags | MSG_NOSIGNAL);
       const int err = sent < 0 ? errno : 0;
       raise_sigpipe(err, flags);
       return err;

@@ -186,6 +186,19 @@ def run(op, args):
         if rc < 0:
             raise OSError(ctypes.get_errno(), op)
         return "sent %d len %s" % (rc, ",".join(str(m.len) for m in msgs[:rc]))
+    elif op == "udp-sendto-empty-name":
+        # sendto(2) on a UDP socket connected to HOST:PORT, with an address pointer but length
+        # 0 (the kernel: EINVAL, the name is there but short), then send(2) without one.
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        name = ctypes.create_string_buffer(sockaddr_in(args[0], int(args[1])), 16)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect((args[0], int(args[1])))
+        rc = libc.sendto(s.fileno(), b"empty", 5, 0, name, 0)
+        first = "ok" if rc == 5 else "errno %d" % ctypes.get_errno()
+        s.send(b"plain")
+        s.close()
+        return "%s, then ok" % first
     elif op == "udp-addrform-race":
         # An IPv6 UDP socket connected to ::ffff:127.0.0.1:GOOD sends batches (sendmmsg) whose
         # names are AF_UNSPEC with the bytes of 127.0.0.1:BAD: "no address" to an IPv6 socket,

@@ -695,6 +695,20 @@ TEST_F(RunSupervised, AnUnspecifiedDestinationIsPinnedToLoopback) {
   EXPECT_EQ(udp.arrived(), 1);
 }
 
+// sendto with an address of length 0 names an empty address, which a datagram socket
+// refuses (EINVAL) even when connected; sendmsg would drop it and send to the peer. The
+// supervisor answers as the kernel does. Control: the plain send after it arrives, and
+// unsandboxed the answers are the same.
+TEST_F(RunSupervised, SendtoWithAnEmptyAddressIsRefusedAsByTheKernel) {
+  Peer udp("127.0.0.1", SOCK_DGRAM);
+  const auto p = allow(quoted("udp://127.0.0.1:" + udp.port_text()));
+  EXPECT_EQ(probe(p, {"udp-sendto-empty-name", "127.0.0.1", udp.port_text()}), "errno 22, then ok") << last().err;
+  EXPECT_EQ(udp.datagrams(), std::vector<std::string>{"plain"});
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-sendto-empty-name", "127.0.0.1", udp.port_text()});
+  EXPECT_EQ(unsandboxed.out, "errno 22, then ok\n") << unsandboxed.err;
+  EXPECT_EQ(udp.datagrams(), std::vector<std::string>{"plain"});
+}
+
 // An IPv6 UDP socket reads an AF_UNSPEC destination as "no address" (the connected peer) and
 // ignores the bytes after the family; an IPv4 one reads them as an address. IPV6_ADDRFORM
 // makes the one the other while the supervisor is between its check and its send (a batch
