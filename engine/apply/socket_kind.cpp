@@ -6,6 +6,7 @@
 #include <sys/xattr.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <iterator>
 
 namespace sandlock {
@@ -58,10 +59,15 @@ std::optional<SocketKind> socket_kind_by_options(int fd) {
 
 bool speaks_tcp(int fd) {
   // Asked for a level it does not speak, every other protocol's getsockopt refuses
-  // (ENOPROTOOPT, EOPNOTSUPP); a file that is no socket never reaches one (ENOTSOCK).
+  // (ENOPROTOOPT, EOPNOTSUPP), but for TIPC, which answers any TCP option of a stream
+  // socket with nothing (length 0): TCP's answer is an int. A file that is no socket never
+  // reaches one (ENOTSOCK).
   int value = 0;
   socklen_t len = sizeof value;
-  return getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &len) == 0;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &len) != 0) return false;
+  if (len == sizeof value) return true;
+  errno = ENOPROTOOPT;
+  return false;
 }
 
 std::optional<SocketKind> socket_kind(int fd) {

@@ -23,7 +23,8 @@ std::optional<SocketKind> socket_kind(int fd);
 // answer then depends on the destination alone (not on the family: the address names its
 // own). True for the sockets that answer a TCP option: TCP of either family, MPTCP (which
 // the policy counts as TCP) and SMC, which a sandbox cannot make (one handed in from outside
-// would connect over TCP to the address checked). False, errno set, for all else.
+// would connect over TCP to the address checked). False, errno set, for all else (TIPC
+// answers every TCP option of its stream sockets, with no value: refused by its length).
 bool speaks_tcp(int fd);
 
 // The same by SO_DOMAIN, SO_TYPE and SO_PROTOCOL alone: what socket_kind falls back on.
