@@ -45,7 +45,7 @@ constexpr std::array<SV, 2> kFileHandle{"open_by_handle_at", "name_to_handle_at"
 constexpr std::array<SV, 6> kTtyInject{"ioctl:tiocsti", "ioctl:tioclinux", "vhangup",
                                        "ioctl:tiocvhangup", "ioctl:tioccons", "ioctl:tiocsetd"};
 constexpr std::array<SV, 1> kRawSockets{"socket:raw"};
-constexpr std::array<SV, 1> kOtherSockets{"socket:other-families"};
+constexpr std::array<SV, 2> kOtherSockets{"socket:other-families", "setsockopt:tcp-ulp"};
 constexpr std::array<SV, 1> kPersonality{"personality:unsafe"};
 constexpr std::array<SV, 4> kCpuEmulation{"modify_ldt", "subpage_prot", "switch_endian", "vm86"};
 
@@ -67,7 +67,7 @@ constexpr std::array<SyscallGroup, 20> kGroups{{
     {"@file-handle", "opening files by handle, which bypasses path checks", kFileHandle, true},
     {"@tty-inject", "pushing input into or taking over a terminal (ioctl TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD), hanging it up (vhangup, TIOCVHANGUP)", kTtyInject, true},
     {"@raw-sockets", "raw IP sockets and AF_PACKET (packet crafting and sniffing)", kRawSockets, true},
-    {"@other-sockets", "socket families other than unix, inet, inet6 and netlink (SMC, RDS, vsock, ...): paths to other hosts that the network rules do not see", kOtherSockets, true},
+    {"@other-sockets", "socket families other than unix, inet, inet6 and netlink (SMC, RDS, vsock, ...), and TCP upper-layer protocols (TCP_ULP: SMC, kTLS): paths to other hosts that the network rules do not see", kOtherSockets, true},
     {"@personality", "personality changes other than the harmless ones (e.g. ASLR off)", kPersonality, true},
     {"@cpu-emulation", "CPU emulation and segment tweaks", kCpuEmulation, false},
 }};

@@ -117,6 +117,15 @@ Rules other_socket_families() {
           refuse("socketpair", ge(0, 2))};
 }
 
+// setsockopt(SOL_TCP, TCP_ULP): an upper-layer protocol on a TCP socket. "smc" makes it an
+// SMC socket (no privilege needed once the module is loaded), which Landlock's TCP rules no
+// longer see, and which reaches other hosts as AF_SMC does. seccomp cannot read the name, so
+// every one is refused, kTLS too (OpenSSL and nginx fall back to TLS in user space).
+Rules tcp_upper_layer_protocols() {
+  constexpr std::uint32_t kTcpUlp = 31;  // TCP_ULP
+  return {deny("setsockopt", {eq32(1, IPPROTO_TCP), eq32(2, kTcpUlp)})};
+}
+
 // (mask, value) pairs over the socket kind; a kind matching any pair is refused.
 using KindCubes = std::array<std::pair<std::uint64_t, std::uint64_t>, 4>;
 
@@ -177,7 +186,7 @@ struct FilterEntry {
   Rules (*rules)();
 };
 
-constexpr std::array<FilterEntry, 18> kFilters{{
+constexpr std::array<FilterEntry, 19> kFilters{{
     {"clone:newns", clone_new_namespace},
     {"clone3:enosys", clone3_enosys},
     {"personality:unsafe", personality_unsafe},
@@ -191,6 +200,7 @@ constexpr std::array<FilterEntry, 18> kFilters{{
     {"ioprio_set:groups-and-users", ioprio_groups_and_users},
     {"socket:raw", raw_sockets},
     {kOtherFamiliesFilter, other_socket_families},
+    {kTcpUlpFilter, tcp_upper_layer_protocols},
     {kInetNonTcpFilter, inet_non_tcp},
     {kInetSocketsFilter, inet_sockets},
     {kInetStreamOrDgramFilter, inet_stream_or_dgram},

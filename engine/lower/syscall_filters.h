@@ -34,6 +34,8 @@ inline constexpr std::string_view kSourceRouteFilter = "setsockopt:source-route"
 // In the default deny set (group @other-sockets): socket families other than unix, inet,
 // inet6 and netlink, which reach other hosts on paths the network rules do not see.
 inline constexpr std::string_view kOtherFamiliesFilter = "socket:other-families";
+// Also in @other-sockets: setsockopt(SOL_TCP, TCP_ULP), which can make a TCP socket an SMC one.
+inline constexpr std::string_view kTcpUlpFilter = "setsockopt:tcp-ulp";
 // Whether the graph keeps that entry denied (it does unless @other-sockets is re-allowed).
 bool refuses_other_socket_families(const PolicyGraph& graph);
 

@@ -666,6 +666,12 @@ def run(op, args):
         if fd < 0:
             raise OSError(ctypes.get_errno(), op)
         os.close(fd)
+    elif op == "tcp-ulp":  # a TCP socket connected to HOST:PORT takes the upper-layer protocol NAME (TCP_ULP)
+        s = socket.create_connection((args[0], int(args[1])), timeout=5)
+        try:
+            s.setsockopt(socket.IPPROTO_TCP, 31, args[2].encode())
+        finally:
+            s.close()
     elif op == "if-nameindex":  # glibc opens a netlink SOCK_RAW socket; loopback is always there
         if not any(name == "lo" for _, name in socket.if_nameindex()):
             return "no lo"

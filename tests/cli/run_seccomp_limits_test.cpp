@@ -149,6 +149,25 @@ TEST_F(RunSeccomp, OtherSocketFamiliesAreRefusedAsUnsupported) {
   EXPECT_EQ(probe(allowed, {"socket", "40", "1"}), "ok") << last().err;
 }
 
+// An upper-layer protocol on a TCP socket (TCP_ULP) is refused with the other families: "smc"
+// makes the socket an SMC one, which Landlock's TCP port rules no longer see. The name is
+// behind a pointer, so kTLS's "tls" is refused too. Controls: unsandboxed and under a profile
+// that allows the group, the kernel itself answers (this kernel has neither module: ENOENT;
+// one with kTLS: "ok"), and the connection the probe makes first is allowed all along.
+TEST_F(RunSeccomp, TcpUpperLayerProtocolsAreRefusedWithTheOtherFamilies) {
+  Listener l;
+  const std::string port = std::to_string(l.port());
+  const auto p = profile("network: {allow: [\"tcp://*:" + port + "\"]}\n", "p.yaml");
+  for (const char* ulp : {"smc", "tls"})
+    EXPECT_EQ(probe(p, {"tcp-ulp", "127.0.0.1", port, ulp}), "errno 1") << ulp << "\n" << last().err;
+  const auto allowed = profile("network: {allow: [\"tcp://*:" + port + "\"]}\nsyscalls: {allow: [\"@other-sockets\"]}\n", "a.yaml");
+  for (const char* ulp : {"smc", "tls"}) {
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "tcp-ulp", "127.0.0.1", port, ulp});
+    EXPECT_NE(unsandboxed.out, "errno 1\n") << ulp;
+    EXPECT_EQ(probe(allowed, {"tcp-ulp", "127.0.0.1", port, ulp}) + "\n", unsandboxed.out) << ulp << "\n" << last().err;
+  }
+}
+
 // Families 0, 3 (AX.25) and 11 (ROSE) slipped through while the raw-socket rule said "family
 // != netlink": libseccomp 2.5.4 compiled that beside the equality rules into a branch that
 // fell through to allow. Type 12 is no socket type at all, so the kernel's own answer is

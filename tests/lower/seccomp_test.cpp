@@ -293,6 +293,18 @@ TEST(LowerSeccomp, SocketFamiliesOtherThanUnixInetAndNetlinkAreRefusedAsUnsuppor
   }));
 }
 
+// setsockopt(fd, SOL_TCP, TCP_ULP, ...): both ints, compared on their low 32 bits; other
+// TCP options and TCP_ULP's number at another level are left alone.
+TEST(LowerSeccomp, TcpUpperLayerProtocolsAreRefusedAndNoOtherOption) {
+  const auto rules = *argument_filter_rules(kTcpUlpFilter);
+  for (const SeccompRule& r : rules) EXPECT_EQ(r.syscall, "setsockopt");
+  EXPECT_TRUE(refused(rules, {3, 6, 31}));
+  EXPECT_TRUE(refused(rules, {3, 0x100000006, 0xffffffff0000001fULL}));
+  EXPECT_FALSE(refused(rules, {3, 6, 1}));   // TCP_NODELAY
+  EXPECT_FALSE(refused(rules, {3, 1, 31}));  // SOL_SOCKET, 31 (SO_PASSSEC)
+  EXPECT_FALSE(refused(rules, {3, 0, 31}));
+}
+
 TEST(LowerSeccomp, InetNonTcpSocketsAreRefusedButTcpAndUnixAreNot) {
   const auto rules = *argument_filter_rules(kInetNonTcpFilter);
   EXPECT_FALSE(refused(rules, {2, 1, 0}));
