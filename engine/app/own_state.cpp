@@ -33,8 +33,8 @@ bool at_or_below(const std::string& path, const std::string& dir) {
 
 // The grant that lets the sandbox change `dir`: the nearest node at or above it whose grant
 // has more than reading, else any below it, else one written elsewhere that leads to, above
-// or into it through a link. Nothing when none does, or when a deny of the profile's already
-// keeps it out.
+// or into it through a link or a bind mount. Nothing when none does, or when a deny of the
+// profile's already keeps it out.
 std::optional<Location> grant_reaching(const FsNode& root, const std::string& dir, FsView& fs) {
   const FsNode* node = &root;
   const FsNode* granted = (root.access & kChanges) ? &root : nullptr;
@@ -50,12 +50,19 @@ std::optional<Location> grant_reaching(const FsNode& root, const std::string& di
   }
   if (!granted && node)  // only grants inside the directory
     fs_walk(*node, dir, [&](const std::string&, const FsNode& n) { granted = granted ? granted : ((n.access & kChanges) ? &n : nullptr); });
-  if (!granted)  // the cache is denied then, and the deny check refuses such a grant (deny_check.h)
+  // Else one that leads to, above or into it by another path: a link, or a bind mount that
+  // shows it elsewhere (the mount table unread: any such grant might). The cache is denied
+  // then, and the deny check refuses the grant (deny_check.h).
+  if (!granted) {
+    const auto aliases = fs.mount_aliases(dir);
     fs_walk(root, "/", [&](const std::string& path, const FsNode& n) {
       if (granted || !(n.access & kChanges)) return;
       const std::string target = fs.canonical(path);
-      if (target != path && (at_or_below(dir, target) || at_or_below(target, dir))) granted = &n;
+      if (!aliases || (target != path && (at_or_below(dir, target) || at_or_below(target, dir)))) granted = &n;
+      for (const std::string& alias : aliases ? *aliases : std::vector<std::string>{})
+        if (at_or_below(alias, target) || at_or_below(target, alias)) granted = &n;
     });
+  }
   if (!granted) return std::nullopt;
   return granted->grant_from.empty() ? Location{} : granted->grant_from.front().where;
 }

@@ -337,6 +337,42 @@ TEST_F(RunCached, AGrantThatReachesThePlanCacheStopsShortOfIt) {
   EXPECT_EQ(last().err.find("[run.own-state-denied]"), std::string::npos) << last().err;
 }
 
+// Found by a review: a bind mount that shows the home directory again (shown -> home) let a
+// grant of `shown` reach the plan cache, whose paths and links alone were compared with the
+// grants; the sandbox wrote an entry there, fresh and from a plan cached before the mount.
+// The mount is a fact now (a cached plan misses), and the run stops at the grant (125).
+// Controls: without the mount the grant writes; with it, a grant beside the cache writes.
+TEST_F(RunCached, AGrantOfABindMountOfTheHomeDirectoryCannotReachThePlanCache) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to bind-mount in a mount namespace of its own";
+  const std::string home = dir_.path() + "/home", shown = dir_.path() + "/shown";
+  dir_.write("home/docs/f", "");
+  fs::create_directory(shown);
+  const std::string forged = shown + "/.sandlock/plan-cache/forged.plan";
+  const std::string bind = "mount --bind " + home + " " + shown;
+  const auto create = [&](const std::string& mounts, const std::string& profile_path, const std::string& file,
+                          const std::vector<std::string>& env = {}) {
+    last_ = run_process({"/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", mounts + " && exec \"$@\"",
+                         "sh", sandlock_binary(), "run", "--profile", profile_path, "--", kPython, "-c", probe_code_,
+                         "create", file},
+                        concat({"HOME=" + home, "SANDLOCK_CACHE_DIR="}, env));
+    return last_.out;
+  };
+  const auto p = profile("filesystem: {write: [" + shown + "]}\n");
+  EXPECT_EQ(create("true", p, shown + "/mine"), "ok\n") << last().err;  // cached, without the mount
+  if (last().err.starts_with("unshare: ")) GTEST_SKIP() << "SKIP: no mount namespace here: " << last().err;
+  ASSERT_TRUE(fs::is_directory(home + "/.sandlock/plan-cache"));
+  create(bind, p, forged, kRequire);
+  expect_refused_by_cache("the cached plan, under a bind mount of the home directory");
+  EXPECT_EQ(create(bind, p, forged), "") << last().err;
+  EXPECT_EQ(last().exit_code, 125);
+  EXPECT_NE(last().err.find("[lower.grant-reaches-deny]"), std::string::npos) << last().err;
+  EXPECT_NE(last().err.find(forged.substr(0, forged.rfind('/')) + " (a bind mount)"), std::string::npos) << last().err;
+  EXPECT_FALSE(fs::exists(home + "/.sandlock/plan-cache/forged.plan"));
+  const auto beside = profile("filesystem: {write: [" + shown + "/docs]}\n", "beside.yaml");
+  EXPECT_EQ(create(bind, beside, shown + "/docs/mine"), "ok\n") << last().err;
+  EXPECT_TRUE(fs::exists(home + "/docs/mine"));
+}
+
 TEST(Launcher, WithoutItsEngineItSaysSo) {
   TempDir dir;
   fs::copy_file(sandlock_binary(), dir.file("sandlock"));

@@ -1,0 +1,47 @@
+// deny_own_state against an in-memory tree: which grants are taken to reach the plan cache.
+#include <gtest/gtest.h>
+
+#include "engine/app/own_state.h"
+#include "engine/kernel/landlock_uapi.h"
+#include "tests/lower/fake_fs_view.h"
+#include "tests/lower/graph_builder.h"
+
+namespace sandlock {
+namespace {
+
+using testing::FakeFsView;
+
+constexpr const char* kCache = "/home/u/.sandlock/plan-cache";
+
+// Whether deny_own_state denied the cache in a graph that grants `granted` to be written.
+bool denies_cache(const std::string& granted, FsView& fs) {
+  PolicyGraph g;
+  testing::grant(g, granted, testing::kRead | uapi::kFsWriteFile | uapi::kFsMakeReg);
+  Diagnostics notes;
+  deny_own_state(g, {kCache}, fs, notes);
+  return testing::fs_node(g, kCache).deny.has_value();
+}
+
+// A tree whose mount table cannot be read (no /proc).
+class NoMountTable : public FakeFsView {
+ public:
+  using FakeFsView::FakeFsView;
+  std::optional<std::vector<std::string>> mount_aliases(const std::string&) override { return std::nullopt; }
+};
+
+// A bind mount that shows the home directory elsewhere (/srv/u) lets a grant of it write the
+// cache; when the mount table cannot be read, any grant might. The cache is denied then, and
+// the deny check stops the run. Control: a grant beside the cache and its mounts is left alone.
+TEST(OwnState, AGrantThatReachesTheCacheThroughABindMountOrAnUnreadMountTableDeniesIt) {
+  FakeFsView plain{"/home/u/.sandlock/plan-cache/", "/srv/u/", "/work/"};
+  EXPECT_FALSE(denies_cache("/srv/u", plain));
+  FakeFsView bound = plain;
+  bound.bind("/srv/u", "/home/u");
+  EXPECT_TRUE(denies_cache("/srv/u", bound));
+  EXPECT_FALSE(denies_cache("/work", bound));
+  NoMountTable unread{"/home/u/.sandlock/plan-cache/", "/work/"};
+  EXPECT_TRUE(denies_cache("/work", unread));
+}
+
+}  // namespace
+}  // namespace sandlock
