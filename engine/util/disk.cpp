@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
-#include <sstream>
 #include <string_view>
 
 namespace sandlock::disk {
@@ -169,18 +168,30 @@ std::string unescape_octal(const std::string& s) {
   return out;
 }
 
+// Parsed by hand, not with streams: the launcher reads the table on every cached run, and
+// the first stream it made cost it the C++ locale's start-up (~0.3 ms, 5% of a run).
 std::optional<std::vector<Mount>> mount_table() {
   const auto text = read_file("/proc/self/mountinfo");
   if (!text) return std::nullopt;
   std::vector<Mount> mounts;
-  std::istringstream lines(*text);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string id, parent, device, root, mount_point;
-    if (!(fields >> id >> parent >> device >> root >> mount_point)) return std::nullopt;
-    root = unescape_octal(root);
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('\n'), rest.size());
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    // "ID PARENT MAJOR:MINOR ROOT MOUNT-POINT ...", fields separated by single spaces (a
+    // space in a path is written \040).
+    std::string_view fields[5];
+    for (std::string_view& f : fields) {
+      const std::size_t space = line.find(' ');
+      if (line.empty() || space == 0) return std::nullopt;
+      f = line.substr(0, space);
+      line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
+    }
+    const std::string root = unescape_octal(std::string(fields[3]));
     if (root.empty() || root[0] != '/') continue;  // nsfs and the like: no directory tree
-    mounts.push_back({std::strtoull(id.c_str(), nullptr, 10), device, root, unescape_octal(mount_point)});
+    mounts.push_back({std::strtoull(std::string(fields[0]).c_str(), nullptr, 10), std::string(fields[2]), root,
+                      unescape_octal(std::string(fields[4]))});
   }
   return mounts;
 }

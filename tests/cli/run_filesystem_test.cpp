@@ -149,6 +149,21 @@ TEST_F(RunFs, ABindMountThatShowsADenyUnderAGrantStopsTheRunUntilDeniedThereToo)
   EXPECT_EQ(in_namespace(both, b_ + "/f").out, "ok\n");  // the control: the grant of b holds
 }
 
+// The mount table escapes a space in a mount point (\040): read as written, the bind mount
+// at "b/m n" is still seen as another path to the denied file.
+TEST_F(RunFs, ABindMountAtAPathWithASpaceIsSeenAsWell) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root to bind-mount in a mount namespace of its own";
+  dir_.write("a/secret", "s");
+  std::filesystem::create_directory(b_ + "/m n");
+  const auto p = profile("filesystem: {read: [" + a_ + ", " + b_ + "], deny: [" + a_ + "/secret]}\n");
+  ProcessResult r = read_after_mounting("mount --bind " + a_ + " '" + b_ + "/m n'", p, b_ + "/f");
+  if (r.err.starts_with("unshare: ")) GTEST_SKIP() << "SKIP: no mount namespace here: " << r.err;
+  EXPECT_EQ(r.exit_code, 125) << r.out << r.err;
+  EXPECT_NE(r.err.find(b_ + "/m n/secret (a bind mount)"), std::string::npos) << r.err;
+  r = read_after_mounting("true", p, b_ + "/f");  // the control: without the mount it runs
+  EXPECT_EQ(r.out, "ok\n") << r.err;
+}
+
 // Found by a review of the check above: a bind mount of something inside a denied directory
 // (b/m shows a/secret/sub) put part of it under another grant; and a path whose parent is
 // mounted over (a tmpfs on a/b hidden by a bind of s on a) was placed in the hidden mount,
