@@ -11,6 +11,7 @@
 #include "engine/kernel/landlock_facts.h"
 #include "engine/plancache/cached_run.h"
 #include "engine/plancache/store.h"
+#include "engine/util/disk.h"
 #include "engine/util/text.h"
 
 namespace sandlock {
@@ -182,6 +183,9 @@ void store_in_cache(const RunInvocation& inv, const RunArgs& run, const std::str
   entry.engine_path = engine_path;
   entry.engine_identity = observe(FactKind::FileIdentity, engine_path, inv.environment);
   if (!dir || engine_path.empty() || !entry.engine_identity) return;
+  // An engine replaced since it started (an upgrade) would have this plan stored under the
+  // new one's identity, and used by it: only the engine that made the plan may store it.
+  if (!disk::is_running_binary(engine_path)) return;
   std::string why;
   const std::string name = entry_file_name(geteuid(), inv.cwd, run.key);
   const bool stored = store_entry(*dir, name, encode_entry(entry), why);

@@ -261,4 +261,10 @@ std::string current_directory() {
   return getcwd(buf, sizeof buf) ? std::string(buf) : std::string();
 }
 
+bool is_running_binary(const std::string& path) {
+  struct stat running {}, there {};
+  return stat("/proc/self/exe", &running) == 0 && stat(path.c_str(), &there) == 0 && running.st_dev == there.st_dev &&
+         running.st_ino == there.st_ino;
+}
+
 }  // namespace sandlock::disk

@@ -38,4 +38,8 @@ bool write_all(int fd, std::string_view text);
 // never a stand-in, which ${PWD} in a profile would make a grant of.
 std::string current_directory();
 
+// Whether `path` is the file this process runs (the same device and inode as /proc/self/exe):
+// false once it was replaced, even by a file of the same size and times.
+bool is_running_binary(const std::string& path);
+
 }  // namespace sandlock::disk
