@@ -6,6 +6,17 @@ def sockaddr_in(host, port):
     import struct
     return struct.pack("=HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
 
+def mmsghdr_types():
+    """ctypes layouts of struct iovec and struct mmsghdr (x86-64), for sendmmsg(2)."""
+    import ctypes
+    class Iov(ctypes.Structure):
+        _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+    class MMsg(ctypes.Structure):
+        _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
+                    ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                    ("flags", ctypes.c_int), ("pad", ctypes.c_int), ("len", ctypes.c_uint), ("pad2", ctypes.c_int)]
+    return Iov, MMsg
+
 class Alarm(Exception):
     """Raised by ring(), a SIGALRM handler: the call it interrupts ends with it."""
 
@@ -168,12 +179,7 @@ def run(op, args):
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         pairs = list(zip(args[0::2], args[1::2]))
-        class Iov(ctypes.Structure):
-            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
-        class MMsg(ctypes.Structure):
-            _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
-                        ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
-                        ("flags", ctypes.c_int), ("pad", ctypes.c_int), ("len", ctypes.c_uint), ("pad2", ctypes.c_int)]
+        Iov, MMsg = mmsghdr_types()
         payload = ctypes.create_string_buffer(b"sandlock", 8)
         iov = Iov(ctypes.cast(payload, ctypes.c_void_p), 8)
         names = [ctypes.create_string_buffer(sockaddr_in(h, int(p)), 16) for h, p in pairs]
@@ -207,12 +213,7 @@ def run(op, args):
         # whether a batch stopped short after the flip ("cut"), and that last send's answers.
         import ctypes, random, struct, threading, time
         libc = ctypes.CDLL(None, use_errno=True)
-        class Iov(ctypes.Structure):
-            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
-        class MMsg(ctypes.Structure):
-            _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
-                        ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
-                        ("flags", ctypes.c_int), ("pad", ctypes.c_int), ("len", ctypes.c_uint), ("pad2", ctypes.c_int)]
+        Iov, MMsg = mmsghdr_types()
         count = 256
         payload = ctypes.create_string_buffer(b"sandlock", 8)
         iov = Iov(ctypes.cast(payload, ctypes.c_void_p), 8)
