@@ -82,6 +82,25 @@ TEST(LoweringReview, WhatRunRefusesValidateTestAndExplainReport) {
   }
 }
 
+// validate gives run's lowering warnings too (it gave its errors only): a denied file with
+// another hard link outside the deny is still valid, with the warning. Control: without the
+// second link there is no warning.
+TEST(LoweringReview, ValidateGivesTheLoweringWarnings) {
+  TempDir dir;
+  dir.write("a/secret", "s");
+  std::filesystem::create_directory(dir.file("b"));
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem: {read: [" + dir.file("a") + "], deny: [" + dir.file("a/secret") + "]}\n");
+  const auto clean = run_sandlock({"validate", p});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_FALSE(has(clean.out, "warning")) << clean.out;
+  std::filesystem::create_hard_link(dir.file("a/secret"), dir.file("b/other"));
+  const auto v = run_sandlock({"validate", p});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_TRUE(has(v.out, "warning: ")) << v.out;
+  EXPECT_TRUE(has(v.out, "[lower.deny-hard-linked]")) << v.out;
+  EXPECT_TRUE(has(v.out, p + ": ok")) << v.out;
+}
+
 // validate leaves this kernel's ABI out (a strict protection the host lacks is host-specific);
 // test and explain lower at the target ABI. A profile strict on signal-scope (ABI 6) is valid,
 // and `test --abi 5` fails with run's error.
