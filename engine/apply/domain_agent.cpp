@@ -520,11 +520,13 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       lock.lock();
       if (worker.channel) {
         next_start_ = {};
+        failing_since_ = {};
         freed_.notify_all();  // those waiting to start one may now
         return worker;
       }
       --workers_;
       next_start_ = std::chrono::steady_clock::now() + kStartRetry;
+      if (failing_since_ == std::chrono::steady_clock::time_point{}) failing_since_ = std::chrono::steady_clock::now();
       // No room for a process, most likely: an idle worker (of other credentials, or it would
       // have been taken) makes room, and the start is tried again once it has left. Else this
       // call waited for ever at a process limit with room for one worker, idle with other
@@ -547,8 +549,12 @@ DomainAgent::Worker DomainAgent::take_worker(const Credentials& creds) {
       continue;
     }
     // None at all, and none to be started now; but a worker that made room a moment ago may
-    // not be released yet (its pidfd is readable before its process slot is freed).
-    if (workers_ == 0 && std::chrono::steady_clock::now() - room_made > kRoomSettles) return {};
+    // not be released yet (its pidfd is readable before its process slot is freed), and a
+    // start that failed a moment ago may have met a passing shortage. Not at once: a call
+    // the first agent makes that blocks holds up every start (and so every call) until it
+    // ends; after one failed start, a blocked unix send held up an unrelated one.
+    const auto now = std::chrono::steady_clock::now();
+    if (workers_ == 0 && now - room_made > kRoomSettles && now - failing_since_ > kRoomSettles) return {};
     if (workers_ < kMaxWorkers) freed_.wait_until(lock, next_start_);
     else freed_.wait(lock);
   }

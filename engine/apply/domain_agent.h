@@ -92,7 +92,8 @@ struct AgentResult {
 
 // Supervisor side: each call on a worker of its own, forked on demand up to kMaxWorkers
 // (beyond, calls wait for a worker to be free). When not even one worker can be started
-// (the sandbox's process limit), the first agent makes the calls, one at a time. An agent
+// (the sandbox's process limit) for kRoomSettles, the first agent makes the calls, one at a
+// time. An agent
 // that is gone fails the call it was sent (EACCES): fail closed.
 class DomainAgent {
  public:
@@ -126,9 +127,11 @@ class DomainAgent {
   std::size_t workers_ = 0;     // under mu_: started or being started
   // Under mu_: after a failed start, none is tried before this (unless a worker is lost).
   std::chrono::steady_clock::time_point next_start_{};
+  // Under mu_: since when starts have failed, none succeeding since ({}: the last did not fail).
+  std::chrono::steady_clock::time_point failing_since_{};
   static constexpr std::chrono::milliseconds kStartRetry{50};
-  // After evicting an idle worker to make room, starts are retried (every kStartRetry) this
-  // long before a call falls back to the first agent.
+  // After evicting an idle worker to make room, and once starts begin to fail, they are
+  // retried (every kStartRetry) this long before a call falls back to the first agent.
   static constexpr std::chrono::milliseconds kRoomSettles{200};
 };
 

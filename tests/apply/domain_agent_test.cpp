@@ -13,10 +13,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <optional>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <sstream>
@@ -355,6 +357,107 @@ TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
   for (auto& c : calls) c.wait();  // limit with no worker, are made by the first agent (EAGAIN here)
   agent.reset();
   first_agent.join();
+}
+
+// A start that fails once (a passing shortage) is tried again before the first agent is
+// given the call: a call the first agent makes that blocks holds up every start until it
+// ends. Here the test plays the first agent and its workers: the first start fails
+// (EAGAIN), later ones succeed; a call marked kBlocks is answered only once released.
+// Before, that first call went to the first agent at once and blocked it, and a second call
+// on another socket, which needs a worker started, waited for it ("second held up" in
+// RunSupervised.ABlockedUnixSendDoesNotHoldUpAnother).
+TEST(DomainAgentAtTheLimit, AStartThatFailsOnceLeavesNoBlockedCallOnTheFirstAgent) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+  const UniqueFd spawner(pair[1]);
+  std::optional<DomainAgent> agent(std::in_place, UniqueFd(pair[0]));
+  constexpr int kBlocks = MSG_DONTROUTE;  // the flag that marks the blocking call (never sent)
+  std::mutex mu;
+  std::condition_variable released_cv;
+  bool released = false;
+  int starts = 0, made_by_first_agent = 0, blocked = 0;  // under mu
+  std::vector<std::thread> workers;                       // touched by the first agent's thread only
+  // Serves `channel` until it closes: the first agent (Serve requests, and calls) or a worker.
+  std::function<void(int, bool)> serve = [&](int channel, bool first_agent) {
+    for (;;) {
+      char packet[16384];
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
+      iovec iov{packet, sizeof packet};
+      msghdr m{};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = control;
+      m.msg_controllen = sizeof control;
+      if (recvmsg(channel, &m, MSG_CMSG_CLOEXEC) < 8) return;
+      std::uint32_t op = 0;
+      std::int32_t flags = 0;
+      std::memcpy(&op, packet, sizeof op);
+      std::memcpy(&flags, packet + 4, sizeof flags);
+      std::vector<int> fds;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        for (std::size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++i) {
+          int fd = -1;
+          std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+          fds.push_back(fd);
+        }
+      struct {  // the agent's answer on the wire: a value and an errno
+        std::int64_t val;
+        std::int32_t error;
+      } answer{1, 0};
+      if (first_agent && op == static_cast<std::uint32_t>(AgentOp::Serve)) {
+        bool fail;
+        {
+          const std::lock_guard lock(mu);
+          fail = starts++ == 0;
+        }
+        if (fail || fds.size() != 1) {
+          answer = {0, EAGAIN};
+          for (const int fd : fds) close(fd);
+        } else {
+          workers.emplace_back([&serve, fd = fds[0]] {
+            serve(fd, false);
+            close(fd);
+          });
+        }
+      } else {
+        std::unique_lock lock(mu);
+        if (first_agent) ++made_by_first_agent;
+        if (flags & kBlocks) {
+          ++blocked;
+          released_cv.wait(lock, [&] { return released; });
+        }
+        lock.unlock();
+        for (const int fd : fds) close(fd);
+      }
+      send(channel, &answer, sizeof answer, MSG_NOSIGNAL);
+    }
+  };
+  std::thread first_agent([&] { serve(spawner.get(), true); });
+  const UniqueFd sock(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const auto call = [&](int flags) {
+    AgentRequest r = one_byte_send(sock.get());
+    r.flags = flags;
+    return agent->perform(r).error;
+  };
+  std::future<int> first = std::async(std::launch::async, call, kBlocks);
+  for (;; std::this_thread::sleep_for(std::chrono::milliseconds(1))) {
+    const std::lock_guard lock(mu);
+    if (blocked > 0) break;
+  }
+  std::future<int> second = std::async(std::launch::async, call, 0);
+  EXPECT_EQ(second.wait_for(std::chrono::seconds(3)), std::future_status::ready) << "second held up";
+  {
+    const std::lock_guard lock(mu);
+    released = true;
+    EXPECT_EQ(made_by_first_agent, 0);
+    EXPECT_EQ(starts, 3);  // the failed one, then one per call
+  }
+  released_cv.notify_all();
+  EXPECT_EQ(first.get(), 0);
+  EXPECT_EQ(second.get(), 0);
+  agent.reset();  // closes the channels: the threads playing the agent end
+  first_agent.join();
+  for (std::thread& t : workers) t.join();
 }
 
 // The uid the receiver's next datagram was sent with (SCM_CREDENTIALS), or -1.
