@@ -421,6 +421,10 @@ class CallHandler {
     m.msg_control = control.data();
     m.msg_controllen = control.size();
     for (cmsghdr* c = control.empty() ? nullptr : CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+      // The kernel refuses a message that runs past the control data (CMSG_OK). glibc's
+      // CMSG_FIRSTHDR does not look at the length: the numbers were read past the copy.
+      const auto room = control.size() - static_cast<std::size_t>(reinterpret_cast<char*>(c) - control.data());
+      if (c->cmsg_len < sizeof(cmsghdr) || c->cmsg_len > room) return EINVAL;
       if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
       const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
       if (out.size() + n > kMaxPassedFds) return EINVAL;

@@ -392,6 +392,33 @@ def run(op, args):
         s.connect(args[0])
         socket.send_fds(s, [b"x"], [r])
         s.close()
+    elif op == "unix-send-rights-past-control":
+        # sendmsg(2) on a unix socket pair with one SCM_RIGHTS message passing the pair's other
+        # end; "fits": well formed; "past": its cmsg_len claims 253 descriptors where the
+        # control data (msg_controllen) holds only the header (the kernel: EINVAL). Stdin is
+        # closed first: descriptor numbers read from beyond the control data are then not
+        # the caller's open descriptors.
+        import ctypes, struct
+        libc = ctypes.CDLL(None, use_errno=True)
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        os.close(0)
+        class Iov(ctypes.Structure):
+            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+        class Msg(ctypes.Structure):
+            _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.c_void_p),
+                        ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                        ("flags", ctypes.c_int)]
+        fits = args[0] == "fits"
+        cmsg_len = 16 + 4 * (1 if fits else 253)
+        control = ctypes.create_string_buffer(struct.pack("=Qii", cmsg_len, socket.SOL_SOCKET, socket.SCM_RIGHTS) +
+                                              struct.pack("=ii", b.fileno(), 0), 24)
+        payload = ctypes.create_string_buffer(b"x", 1)
+        iov = Iov(ctypes.cast(payload, ctypes.c_void_p), 1)
+        msg = Msg(None, 0, ctypes.addressof(iov), 1, ctypes.cast(control, ctypes.c_void_p), 24 if fits else 16, 0)
+        if libc.sendmsg(a.fileno(), ctypes.byref(msg), 0) < 0:
+            raise OSError(ctypes.get_errno(), op)
+        got = socket.recv_fds(b, 1, 1)
+        return "ok" if got[0] == b"x" and len(got[1]) == 1 else "received %r" % (got,)
     elif op == "unix-send-beside-a-blocked-one":
         # One thread's sendmsg blocks (its peer reads nothing, and the message is more than
         # the socket holds) while another thread sends a byte on another socket pair; prints

@@ -414,6 +414,18 @@ TEST_F(RunSupervised, UnixSocketsBehaveAsWithoutTheSupervisor) {
   for (const int fd : {stream, dgram, outside}) close(fd);
 }
 
+// An SCM_RIGHTS message whose cmsg_len runs past the control data is refused (EINVAL), as
+// the kernel refuses it; the supervisor took the descriptor numbers to pass from beyond the
+// copy of the control data (its own heap: EBADF when they were not the caller's).
+// Control: the same message, well formed, passes its descriptor.
+TEST_F(RunSupervised, AnScmRightsMessageLongerThanItsControlDataIsRefused) {
+  const auto p = allow(quoted("tcp://127.0.0.1:1"));
+  EXPECT_EQ(probe(p, {"unix-send-rights-past-control", "fits"}), "ok") << last().err;
+  EXPECT_EQ(probe(p, {"unix-send-rights-past-control", "past"}), "errno 22") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "unix-send-rights-past-control", "past"});
+  EXPECT_EQ(unsandboxed.out, "errno 22\n") << unsandboxed.err;
+}
+
 // Unix calls are made by helpers in the sandbox's domain, a worker per call: a send that
 // blocks (its peer reads nothing) does not hold up another thread's send, as without a
 // sandbox (with one helper for all calls it did, until the first send ended).
