@@ -65,6 +65,10 @@ LowerResult lower(const PolicyGraph& graph, const LowerTarget& target, FsView& f
   ll.net_rules = net.rules;
   plan.needs_supervisor = net.needs_supervisor;
   if (net.drop_net_capabilities) plan.drop_capabilities = (1ULL << CAP_NET_ADMIN) | (1ULL << CAP_NET_RAW);
+  // The domain agent's workers make calls outside the command's seccomp filter, and are not
+  // dumpable: with CAP_SYS_PTRACE (and @debug re-allowed) a root sandbox could take one over
+  // and connect anywhere, unsupervised.
+  if (net.needs_supervisor) plan.drop_capabilities |= 1ULL << CAP_SYS_PTRACE;
   plan.net_enforcement = net.enforcement;
   plan.seccomp = lower_seccomp(graph, net, result.diagnostics);
 

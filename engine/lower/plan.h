@@ -72,7 +72,8 @@ struct Plan {
   SeccompPlan seccomp;
   bool needs_supervisor = false;
   // Capability bits (1 << CAP_*) the child gives up before exec: with a network policy,
-  // CAP_NET_ADMIN and CAP_NET_RAW (a root sandbox could reroute or NAT an allowed connection).
+  // CAP_NET_ADMIN and CAP_NET_RAW (a root sandbox could reroute or NAT an allowed connection);
+  // with a supervisor, CAP_SYS_PTRACE too (the domain agent's workers are outside the filter).
   std::uint64_t drop_capabilities = 0;
   std::vector<NetEnforcement> net_enforcement;
 };

@@ -6,6 +6,15 @@ def sockaddr_in(host, port):
     import struct
     return struct.pack("=HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
 
+def permitted_capabilities():
+    """The low 32 bits of this process's permitted capability set (capget)."""
+    import ctypes, struct
+    libc = ctypes.CDLL(None, use_errno=True)
+    data = ctypes.create_string_buffer(24)
+    if libc.capget(ctypes.c_char_p(struct.pack("II", 0x20080522, 0)), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    return struct.unpack("6I", data.raw)[1]
+
 def mmsghdr_types():
     """ctypes layouts of struct iovec and struct mmsghdr (x86-64), for sendmmsg(2)."""
     import ctypes
@@ -156,14 +165,11 @@ def run(op, args):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 1)
         s.close()
-    elif op == "net-capabilities":  # whether CAP_NET_ADMIN and CAP_NET_RAW are permitted (capget)
-        import ctypes, struct
-        libc = ctypes.CDLL(None, use_errno=True)
-        data = ctypes.create_string_buffer(24)
-        if libc.capget(ctypes.c_char_p(struct.pack("II", 0x20080522, 0)), data) != 0:
-            raise OSError(ctypes.get_errno(), op)
-        permitted = struct.unpack("6I", data.raw)[1]
+    elif op == "net-capabilities":  # whether CAP_NET_ADMIN and CAP_NET_RAW are permitted
+        permitted = permitted_capabilities()
         return "net_admin=%d net_raw=%d" % ((permitted >> 12) & 1, (permitted >> 13) & 1)
+    elif op == "sys-ptrace":  # whether CAP_SYS_PTRACE is permitted
+        return "sys_ptrace=%d" % ((permitted_capabilities() >> 19) & 1)
     elif op == "udp-send":
         family = socket.AF_INET6 if ":" in args[0] else socket.AF_INET
         s = socket.socket(family, socket.SOCK_DGRAM)

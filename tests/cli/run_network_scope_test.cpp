@@ -68,6 +68,20 @@ TEST_F(RunNet, ANetworkPolicyTakesNetAdminFromARootSandbox) {
   EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
 }
 
+// With a supervisor, the domain agent's workers make unix calls outside the command's seccomp
+// filter; they are not dumpable, so only CAP_SYS_PTRACE would let a root sandbox (with @debug
+// re-allowed) take one over and connect anywhere: a destination policy takes it away.
+// Controls: a port rule (Landlock alone, no agent) and unsandboxed, root keeps it.
+TEST_F(RunNet, ADestinationPolicyTakesSysPtraceFromARootSandbox) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a non-root sandbox has no capabilities to give up)";
+  const auto host = profile("network: {allow: [\"tcp://127.0.0.1:80\"]}\nsyscalls: {allow: [\"@debug\"]}\n", "host.yaml");
+  const auto ports = profile("network: {allow: [\"tcp://*:443\"]}\nsyscalls: {allow: [\"@debug\"]}\n", "ports.yaml");
+  EXPECT_EQ(probe(host, {"sys-ptrace"}), "sys_ptrace=0") << last().err;
+  EXPECT_EQ(probe(ports, {"sys-ptrace"}), "sys_ptrace=1") << last().err;
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "sys-ptrace"});
+  EXPECT_EQ(unsandboxed.out, "sys_ptrace=1\n") << unsandboxed.err;
+}
+
 TEST_F(RunNet, BindOnlyOnListedPorts) {
   int free_a, free_b;
   {
