@@ -592,6 +592,10 @@ AgentResult DomainAgent::perform(const AgentRequest& r) {
   std::vector<int> fds{r.sock};
   if (r.cwd >= 0) fds.push_back(r.cwd);
   fds.insert(fds.end(), r.rights.begin(), r.rights.end());
+  // The channel carries the socket (and directory) beside the caller's descriptors in one
+  // message: past the kernel's limit its send would fail as if the worker were gone, and
+  // healthy workers were dropped and forked again for a call that could never be carried.
+  if (fds.size() > kMaxPassedFds) return {0, EINVAL};
   std::vector<char> control = rights_control(fds);
 
   AgentResult result;

@@ -1,6 +1,7 @@
 // The domain agent's workers, below the CLI: a real agent process (forked here, serving a
 // socketpair as in a sandbox), real unix datagram sockets. A worker per call, kept for the
 // next; one that died while idle is replaced without failing the call it was taken for.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -205,6 +206,50 @@ TEST_F(DomainAgentTest, AWorkerIsKeptForTheNextCall) {
   ASSERT_EQ(send_through_agent("two"), 0);
   EXPECT_EQ(received(), "two");
   EXPECT_EQ(children_of(agent_pid_), first);  // the same worker, not another fork
+}
+
+// One message to a worker carries the caller's socket beside the descriptors it passes, within
+// the kernel's 253: a call passing 253 could not be carried, and its failed send dropped the
+// worker as if it had died, three times over (three forks, then EACCES). It is refused at
+// once (EINVAL) and the worker stays. Control: 252, with the socket 253 in all, are passed.
+TEST_F(DomainAgentTest, DescriptorsPastWhatOneMessageCarriesAreRefusedAndTheWorkerStays) {
+  ASSERT_EQ(send_through_agent("one"), 0);
+  EXPECT_EQ(received(), "one");
+  const std::vector<pid_t> workers = children_of(agent_pid_);
+  ASSERT_EQ(workers.size(), 1u);
+  const auto send_rights = [&](std::size_t count) {
+    std::vector<UniqueFd> held;
+    AgentRequest r;
+    r.creds = own_credentials().value();
+    r.op = AgentOp::Send;
+    r.sock = sender_.get();
+    r.name = &address_;
+    r.name_len = address_len_;
+    r.data = "fds";
+    r.data_len = 3;
+    std::vector<char> control(CMSG_SPACE(count * sizeof(int)));
+    msghdr m{};
+    m.msg_control = control.data();
+    m.msg_controllen = control.size();
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(count * sizeof(int));
+    for (std::size_t i = 0; i < count; ++i) {
+      held.emplace_back(open("/dev/null", O_RDONLY | O_CLOEXEC));
+      r.rights.push_back(held.back().get());
+      std::memcpy(CMSG_DATA(c) + i * sizeof(int), &r.rights.back(), sizeof(int));
+    }
+    r.control = control.data();
+    r.control_len = control.size();
+    return agent_->perform(r).error;
+  };
+  EXPECT_EQ(send_rights(253), EINVAL);
+  EXPECT_EQ(received(), "nothing");
+  EXPECT_EQ(children_of(agent_pid_), workers);
+  EXPECT_EQ(send_rights(252), 0);
+  EXPECT_EQ(received(), "fds");
+  EXPECT_EQ(children_of(agent_pid_), workers);
 }
 
 TEST_F(DomainAgentTest, AWorkerThatDiedIdleIsReplacedWithoutFailingTheCall) {
