@@ -68,6 +68,12 @@ std::optional<std::string> expand_variables(std::string_view text, const ExpandE
     const auto close = text.find('}', i + 2);
     if (close == std::string_view::npos)
       return fail(error, "var.syntax", "unterminated '${'", "close it with '}', or write '$$' for a literal '$'", i);
+    // Defaults are literal and end at the first '}': "${env:X:-${HOME}/a}" would otherwise
+    // become a path with a stray '}' (or a literal "${HOME}") that no one wrote.
+    if (const auto inner = text.find("${", i + 2); inner < close)
+      return fail(error, "var.syntax",
+                  "a variable cannot be nested in '" + std::string(text.substr(i, close - i + 1)) + "'",
+                  "defaults are literal text: write ${env:NAME:-/the/path}", inner);
     const auto value = resolve(text.substr(i + 2, close - i - 2), env, i, error);
     if (!value) return std::nullopt;
     out += *value;

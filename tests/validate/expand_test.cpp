@@ -60,6 +60,14 @@ TEST(Expand, Errors) {
   EXPECT_EQ(open.code, "var.syntax");
   EXPECT_EQ(open.message, "unterminated '${'");
   EXPECT_EQ(open.offset, 3u);
+
+  // The shell idiom ${X:-${HOME}/.config}: the first '}' would end the default and leave a
+  // stray '}' in the path ("/home/ada/.config/.config}" when X is set): refused instead.
+  const TextError nested = expand_error("${env:DATA:-${HOME}/.config}/app");
+  EXPECT_EQ(nested.code, "var.syntax");
+  EXPECT_EQ(nested.message, "a variable cannot be nested in '${env:DATA:-${HOME}'");
+  EXPECT_EQ(nested.offset, 12u);
+  EXPECT_EQ(expand_error("${env:MISSING:-${HOME}}").code, "var.syntax");
 }
 
 TEST(NormalizePath, Lexical) {
