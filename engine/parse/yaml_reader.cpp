@@ -71,6 +71,9 @@ class TreeBuilder {
     take_budget(at, depth());
     // Keys are names, not values: keep their spelling whatever it would resolve to.
     const bool key = expecting_key();
+    // A key is a name: a tag saying it is anything but a string cannot be honoured.
+    if (key && tag != "?" && tag != "!" && tag != "tag:yaml.org,2002:str")
+      fail("yaml.tag", at, path_here(), "YAML tag '" + tag + "' is not supported on a key");
     parse_detail::ScalarResult typed = key ? parse_detail::resolve_tagged_scalar("!", value)
                                            : parse_detail::resolve_tagged_scalar(tag, value);
     if (key && tag == "?") {

@@ -102,6 +102,18 @@ TEST(YamlScalars, KeysKeepTheirSpelling) {
   EXPECT_EQ(r.document->root.entries[2].key, "~");
 }
 
+TEST(YamlScalars, TagsOnKeysAreRejectedAsOnValues) {
+  // A key is a name: a tag that says it is something else cannot be honoured, and was dropped.
+  EXPECT_EQ(testing::rendered(parse_yaml("!secret name: x\n", "t.yaml")),
+            "t.yaml:1:1: error: YAML tag '!secret' is not supported on a key [yaml.tag]\n");
+  EXPECT_EQ(testing::rendered(parse_yaml("a:\n  !!null name: x\n", "t.yaml")),
+            "t.yaml:2:3: error: YAML tag 'tag:yaml.org,2002:null' is not supported on a key [yaml.tag]\n    at a\n");
+  ParseResult str = parse_yaml("!!str a: 1\n! b: 2\n", "t.yaml");
+  ASSERT_TRUE(str.document) << testing::rendered(str);
+  EXPECT_EQ(str.document->root.entries[0].key, "a");
+  EXPECT_EQ(str.document->root.entries[1].key, "b");
+}
+
 TEST(YamlScalars, EveryInt64RoundTrips) {
   EXPECT_TRUE(rc::check("decimal spelling of any int64 parses back to it", [](std::int64_t value) {
     Node n = value_of(std::to_string(value));
