@@ -68,8 +68,18 @@ std::optional<ScalarResult> try_int(std::string_view text) {
   if (text.starts_with("0x") && all_digits(text.substr(2), 16)) return make_int(text, text.substr(2), 16, false);
   if (text.starts_with("0o") && all_digits(text.substr(2), 8)) return make_int(text, text.substr(2), 8, false);
   std::string_view digits = skip_sign(text);
-  if (all_digits(digits, 10)) return make_int(text, digits, 10, text[0] == '-');
-  return std::nullopt;
+  if (!all_digits(digits, 10)) return std::nullopt;
+  // YAML 1.1 reads 010 as octal 8, the 1.2 core schema as 10: a silent difference either way.
+  if (digits.size() > 1 && digits[0] == '0') {
+    const std::string sign(text.substr(0, text.size() - digits.size()));
+    const std::string bare(digits.substr(std::min(digits.find_first_not_of('0'), digits.size() - 1)));
+    std::string message = "integer " + std::string(text) +
+                          " has a leading zero: YAML 1.1 reads it as octal, YAML 1.2 as decimal; write " +
+                          (sign == "-" ? sign : "") + bare;
+    if (sign != "-" && all_digits(bare, 8)) message += ", or 0o" + bare + " for octal";
+    return ScalarProblem{"yaml.leading-zero", message};
+  }
+  return make_int(text, digits, 10, text[0] == '-');
 }
 
 std::optional<ScalarResult> try_float(std::string_view text) {

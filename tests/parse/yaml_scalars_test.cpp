@@ -93,6 +93,25 @@ TEST(YamlScalars, IntegersOutsideSixtyFourBitsAreErrors) {
             "    at [0]\n");
 }
 
+TEST(YamlScalars, DecimalIntegersWithALeadingZeroAreAmbiguous) {
+  // YAML 1.1 (and `%YAML 1.1`, PyYAML, ...) reads 010 as octal 8, the 1.2 core schema as 10;
+  // TOML refuses it. Either reading would be silent, so neither is taken.
+  for (const char* spelling : {"010", "-010", "+010", "08", "00", "!!int 010"}) {
+    ParseResult r = parse_yaml(std::string("v: ") + spelling + "\n", "t.yaml");
+    EXPECT_FALSE(r.document) << spelling;
+    ASSERT_EQ(r.diagnostics.size(), 1u) << spelling;
+    EXPECT_EQ(r.diagnostics[0].code, "yaml.leading-zero") << spelling;
+  }
+  EXPECT_EQ(testing::rendered(parse_yaml("limits:\n  processes: 0100\n", "t.yaml")),
+            "t.yaml:2:14: error: integer 0100 has a leading zero: YAML 1.1 reads it as octal, YAML 1.2 as "
+            "decimal; write 100, or 0o100 for octal [yaml.leading-zero]\n    at limits.processes\n");
+  EXPECT_EQ(value_of("0").integer, 0);
+  EXPECT_EQ(value_of("-0").integer, 0);
+  EXPECT_EQ(value_of("0o10").integer, 8);
+  EXPECT_EQ(value_of("0x010").integer, 16);
+  EXPECT_EQ(value_of("'010'").text, "010");
+}
+
 TEST(YamlScalars, KeysKeepTheirSpelling) {
   ParseResult r = parse_yaml("1: a\ntrue: b\n'~': c\n", "t.yaml");
   ASSERT_TRUE(r.document) << testing::rendered(r);
