@@ -224,7 +224,12 @@ ParseResult parse_yaml(std::string_view text, const std::string& file, const Par
       }
       yaml_event_delete(&event);
       if (end) {
-        result.document = Document{file, SourceFormat::Yaml, builder.take_root().value_or(Node{})};
+        // No document at all (an empty or comment-only file) is an empty table at 1:1, as in
+        // TOML: the same profile in either spelling gets the same error, with a position.
+        Node empty;
+        empty.kind = Node::Kind::Map;
+        empty.mark = {1, 1};
+        result.document = Document{file, SourceFormat::Yaml, builder.take_root().value_or(std::move(empty))};
         break;
       }
     }

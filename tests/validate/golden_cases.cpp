@@ -43,6 +43,9 @@ extends = ["base/minimal", 7]
 )",
        "p.yaml:1:1 schema.required version: missing required key 'version' [add 'version: 1' at the top]",
        "p.toml:1:1 schema.required version: missing required key 'version' [add 'version = 1' at the top]"},
+      {"required_empty_file", "", "",
+       "p.yaml:1:1 schema.required version: missing required key 'version' [add 'version: 1' at the top]",
+       "p.toml:1:1 schema.required version: missing required key 'version' [add 'version = 1' at the top]"},
       {"required_rule_access",
        R"(version: 1
 filesystem:
