@@ -85,6 +85,14 @@ access = ["read_file", "raed_dir"]
 )",
        "p.yaml:1:10 version version: version must be 1, got '1' (a string) [this sandlock reads profile format version 1]",
        "p.toml:1:11 version version: version must be 1, got '1' (a string) [this sandlock reads profile format version 1]"},
+      // 1.0 equals 1 to JSON Schema's const, but a float is no integer here as for ports and limits.
+      {"version_float",
+       R"(version: 1.0
+)",
+       R"(version = 1.0
+)",
+       "p.yaml:1:10 version version: version must be 1, got a number [this sandlock reads profile format version 1]",
+       "p.toml:1:11 version version: version must be 1, got a number [this sandlock reads profile format version 1]"},
       {"net_syntax",
        R"(version: 1
 network:
