@@ -64,15 +64,18 @@ struct Loader {
 
     const std::string canonical = absolute_path(file, options.env.pwd);
     stack.push_back(canonical);
-    for (const auto& ext : validated.profile->extends) load_base(ext, file, chain);
+    // Every entry is a string here (the schema checked), so its index is the one written.
+    const auto& extends = validated.profile->extends;
+    for (std::size_t i = 0; i < extends.size(); ++i) load_base(extends[i], "extends[" + std::to_string(i) + "]", file, chain);
     stack.pop_back();
     loaded.insert(canonical);
     result.levels.push_back(LoadedProfile{std::move(*validated.profile), std::move(chain)});
   }
 
-  void load_base(const Located<std::string>& ext, const std::string& from_file, const std::vector<std::string>& chain) {
+  void load_base(const Located<std::string>& ext, const std::string& key_path, const std::string& from_file,
+                 const std::vector<std::string>& chain) {
     if (static_cast<int>(chain.size()) >= options.max_extends_depth) {
-      result.diagnostics.push_back(error_at("extends.depth", ext.where, "extends",
+      result.diagnostics.push_back(error_at("extends.depth", ext.where, key_path,
                                             "extends nesting is deeper than " +
                                                 std::to_string(options.max_extends_depth) + " levels",
                                             "flatten the chain of base profiles"));
@@ -81,7 +84,7 @@ struct Loader {
     std::vector<std::string> tried;
     auto found = locate(ext.value, from_file, tried);
     if (!found) {
-      result.diagnostics.push_back(error_at("extends.missing", ext.where, "extends",
+      result.diagnostics.push_back(error_at("extends.missing", ext.where, key_path,
                                             "base profile '" + ext.value + "' not found",
                                             "looked in: " + join(tried, ", ")));
       return;
@@ -90,7 +93,7 @@ struct Loader {
     if (std::find(stack.begin(), stack.end(), canonical) != stack.end()) {
       std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), canonical), stack.end());
       cycle.push_back(canonical);
-      result.diagnostics.push_back(error_at("extends.cycle", ext.where, "extends",
+      result.diagnostics.push_back(error_at("extends.cycle", ext.where, key_path,
                                             "extends cycle: " + join(cycle, " -> "),
                                             "remove one of the extends entries in the cycle"));
       return;

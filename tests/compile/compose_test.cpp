@@ -67,6 +67,18 @@ TEST_F(ComposeTest, MissingBaseNamesWhereItLooked) {
   EXPECT_NE(r.diagnostics[0].hint.find("/shipped/nothere.toml"), std::string::npos);
 }
 
+TEST_F(ComposeTest, ExtendsErrorsNameTheEntry) {
+  reader_.files["/p/app.yaml"] = "version: 1\nextends: [./ok.yaml, nothere, ./app.yaml]\n";
+  reader_.files["/p/ok.yaml"] = "version: 1\n";
+  auto r = compile("/p/app.yaml");
+  EXPECT_FALSE(r.graph);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << messages(r);
+  EXPECT_EQ(r.diagnostics[0].code, "extends.missing");
+  EXPECT_EQ(r.diagnostics[0].key_path, "extends[1]");
+  EXPECT_EQ(r.diagnostics[1].code, "extends.cycle");
+  EXPECT_EQ(r.diagnostics[1].key_path, "extends[2]");
+}
+
 TEST_F(ComposeTest, CyclePrintsTheChain) {
   reader_.files["/p/a.yaml"] = "version: 1\nextends: [./b.yaml]\n";
   reader_.files["/p/b.yaml"] = "version: 1\nextends: [./c.yaml]\n";
