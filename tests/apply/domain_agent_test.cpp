@@ -350,6 +350,41 @@ TEST_F(DomainAgentTest, AWorkerCannotFork) {
   EXPECT_EQ(received(), "two");
 }
 
+// A request as a fake first agent or worker receives it on `channel`: the header's op and
+// flags, and the descriptors it passes; nothing once the channel is closed.
+struct Request {
+  std::uint32_t op = 0;
+  std::int32_t flags = 0;
+  std::vector<int> fds;
+};
+std::optional<Request> receive_request(int channel) {
+  char packet[16384];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
+  iovec iov{packet, sizeof packet};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  if (recvmsg(channel, &m, MSG_CMSG_CLOEXEC) < 8) return std::nullopt;
+  Request r;
+  std::memcpy(&r.op, packet, sizeof r.op);
+  std::memcpy(&r.flags, packet + 4, sizeof r.flags);
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+    for (std::size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++i) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      r.fds.push_back(fd);
+    }
+  return r;
+}
+
+// The agent's answer on the wire: a value and an errno.
+struct WireAnswer {
+  std::int64_t val;
+  std::int32_t error;
+};
+
 // At the sandbox's process limit a worker cannot be started. Calls waiting for one then try
 // again one at a time, every kStartRetry at most, not all at once on every failure: the
 // first agent spent a whole CPU failing to fork while calls were blocked at the limit.
@@ -364,22 +399,11 @@ TEST(DomainAgentAtTheLimit, FailedStartsAreNotRetriedByEveryWaitingCall) {
   std::atomic<int> starts{0};
   UniqueFd worker;  // the one worker's channel: never answered
   std::thread first_agent([&] {
-    struct {  // the agent's answer on the wire: a value and an errno
-      std::int64_t val;
-      std::int32_t error;
-    } answer{};
+    WireAnswer answer{};
     for (;;) {
-      char packet[16384];
-      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-      iovec iov{packet, sizeof packet};
-      msghdr m{};
-      m.msg_iov = &iov;
-      m.msg_iovlen = 1;
-      m.msg_control = control;
-      m.msg_controllen = sizeof control;
-      if (recvmsg(spawner.get(), &m, MSG_CMSG_CLOEXEC) <= 0) return;
-      int fd = -1;
-      if (const cmsghdr* c = CMSG_FIRSTHDR(&m)) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      const auto request = receive_request(spawner.get());
+      if (!request) return;
+      const int fd = request->fds.empty() ? -1 : request->fds[0];
       const bool first = starts.fetch_add(1) == 0;
       if (first) worker = UniqueFd(fd);
       else close(fd);
@@ -425,30 +449,12 @@ TEST(DomainAgentAtTheLimit, AStartThatFailsOnceLeavesNoBlockedCallOnTheFirstAgen
   // Serves `channel` until it closes: the first agent (Serve requests, and calls) or a worker.
   std::function<void(int, bool)> serve = [&](int channel, bool first_agent) {
     for (;;) {
-      char packet[16384];
-      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-      iovec iov{packet, sizeof packet};
-      msghdr m{};
-      m.msg_iov = &iov;
-      m.msg_iovlen = 1;
-      m.msg_control = control;
-      m.msg_controllen = sizeof control;
-      if (recvmsg(channel, &m, MSG_CMSG_CLOEXEC) < 8) return;
-      std::uint32_t op = 0;
-      std::int32_t flags = 0;
-      std::memcpy(&op, packet, sizeof op);
-      std::memcpy(&flags, packet + 4, sizeof flags);
-      std::vector<int> fds;
-      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-        for (std::size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++i) {
-          int fd = -1;
-          std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-          fds.push_back(fd);
-        }
-      struct {  // the agent's answer on the wire: a value and an errno
-        std::int64_t val;
-        std::int32_t error;
-      } answer{1, 0};
+      const auto request = receive_request(channel);
+      if (!request) return;
+      const std::uint32_t op = request->op;
+      const std::int32_t flags = request->flags;
+      const std::vector<int>& fds = request->fds;
+      WireAnswer answer{1, 0};
       if (first_agent && op == static_cast<std::uint32_t>(AgentOp::Serve)) {
         bool fail;
         {
