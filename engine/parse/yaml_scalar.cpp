@@ -77,6 +77,7 @@ std::optional<ScalarResult> try_int(std::string_view text) {
                           " has a leading zero: YAML 1.1 reads it as octal, YAML 1.2 as decimal; write " +
                           (sign == "-" ? sign : "") + bare;
     if (sign != "-" && all_digits(bare, 8)) message += ", or 0o" + bare + " for octal";
+    message += ", or '" + std::string(text) + "' for text";  // the parser does not know which the key wants
     return ScalarProblem{"yaml.leading-zero", message};
   }
   return make_int(text, digits, 10, text[0] == '-');

@@ -104,7 +104,7 @@ TEST(YamlScalars, DecimalIntegersWithALeadingZeroAreAmbiguous) {
   }
   EXPECT_EQ(testing::rendered(parse_yaml("limits:\n  processes: 0100\n", "t.yaml")),
             "t.yaml:2:14: error: integer 0100 has a leading zero: YAML 1.1 reads it as octal, YAML 1.2 as "
-            "decimal; write 100, or 0o100 for octal [yaml.leading-zero]\n    at limits.processes\n");
+            "decimal; write 100, or 0o100 for octal, or '0100' for text [yaml.leading-zero]\n    at limits.processes\n");
   EXPECT_EQ(value_of("0").integer, 0);
   EXPECT_EQ(value_of("-0").integer, 0);
   EXPECT_EQ(value_of("0o10").integer, 8);
