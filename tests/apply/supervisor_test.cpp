@@ -11,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -22,6 +20,7 @@
 #include "engine/apply/listener_handoff.h"
 #include "engine/apply/task_status.h"
 #include "engine/apply/unique_fd.h"
+#include "engine/util/disk.h"
 #include "tests/apply/net_helpers.h"
 
 namespace sandlock {
@@ -227,8 +226,9 @@ SupervisorThreads supervisor_threads() {
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
     const pid_t tid = static_cast<pid_t>(std::stol(task.path().filename()));
     const auto status = read_task_status(tid);
-    std::ifstream stat(task.path() / "stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Not through a stream: reading a thread's file after it left fails (ESRCH), which a
+    // stream buffer throws from the middle of the read.
+    const std::string text = disk::read_file((task.path() / "stat").string()).value_or("");
     const std::size_t comm_end = text.rfind(')');
     if (tid == self || !status || comm_end == std::string::npos) continue;  // a thread that just left
     ++t.count;
