@@ -119,13 +119,14 @@ int clamp_abi(int host_abi, std::optional<int> requested, std::string& error) {
   const int usable = std::clamp(host_abi, 0, kMaxLandlockAbi);
   if (!requested) return usable;
   if (*requested < kMinLandlockAbi || *requested > usable) {
-    error = "--abi " + std::to_string(*requested) + " is out of range: this kernel supports Landlock ABI 1.." +
-            std::to_string(usable);
-    // A kernel newer than sandlock: the range is sandlock's, not the kernel's.
-    if (host_abi > kMaxLandlockAbi)
-      error = "--abi " + std::to_string(*requested) + " is out of range: this kernel has Landlock ABI " +
-              std::to_string(host_abi) + ", and sandlock knows ABI 1.." + std::to_string(kMaxLandlockAbi);
-    if (usable == 0) error = "--abi " + std::to_string(*requested) + ": this kernel has no Landlock";
+    const std::string abi = "--abi " + std::to_string(*requested);
+    if (usable == 0)
+      error = abi + ": this kernel has no Landlock";
+    else if (host_abi > kMaxLandlockAbi)  // a kernel newer than sandlock: the range is sandlock's
+      error = abi + " is out of range: this kernel has Landlock ABI " + std::to_string(host_abi) +
+              ", and sandlock knows ABI 1.." + std::to_string(kMaxLandlockAbi);
+    else
+      error = abi + " is out of range: this kernel supports Landlock ABI 1.." + std::to_string(usable);
     return 0;
   }
   return *requested;
