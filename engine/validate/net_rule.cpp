@@ -64,12 +64,17 @@ bool valid_hostname(std::string_view host) {
   }
 }
 
-void zero_host_bits(NetTarget& t) {
+// Clears the bits past the prefix; true when any was set.
+bool zero_host_bits(NetTarget& t) {
   const int bytes = t.family == 4 ? 4 : 16;
+  bool had_host_bits = false;
   for (int i = 0; i < bytes; ++i) {
     const int keep = std::clamp(t.prefix - 8 * i, 0, 8);
-    t.addr[i] &= static_cast<std::uint8_t>(0xff00 >> keep);
+    const auto kept = static_cast<std::uint8_t>(t.addr[i] & (0xff00 >> keep));
+    had_host_bits = had_host_bits || kept != t.addr[i];
+    t.addr[i] = kept;
   }
+  return had_host_bits;
 }
 
 // An IP literal, optionally with /prefix; nullopt (without error) when it is not an IP at all.
@@ -102,7 +107,18 @@ std::optional<NetTarget> parse_ip(std::string_view text, NetRuleError& error, bo
                   "IPv" + std::to_string(t.family) + " prefixes are 0-" + std::to_string(max_prefix));
     }
     t.prefix = static_cast<int>(*n);
-    zero_host_bits(t);
+    // 10.1.2.3/8 reads as either the network 10.0.0.0/8 or the one host; the wider reading
+    // would grant sixteen million addresses in silence, so the author says which.
+    NetTarget network = t;
+    if (zero_host_bits(network)) {
+      failed = true;
+      NetTarget host = t;
+      host.prefix = max_prefix;
+      return fail(error, "net.cidr-host-bits",
+                  "'" + std::string(text) + "' has bits set past its /" + std::to_string(t.prefix) + " prefix",
+                  "write " + format_net_target(network) + " for the network, or " + format_net_target(host) +
+                      " for the one address");
+    }
   }
   return t;
 }

@@ -29,10 +29,11 @@ TEST(NetRule, AcceptsTheGrammar) {
       {"api.example.com:443", both, "api.example.com", "api.example.com:443"},
       {"API.Example.COM", both, "api.example.com", "api.example.com"},
       {"TCP://host-1.internal:*", kProtoTcp, "host-1.internal", "tcp://host-1.internal"},
-      {"10.1.2.3/8", both, "10.0.0.0/8", "10.0.0.0/8"},
-      {"192.168.1.77/0", both, "0.0.0.0/0", "0.0.0.0/0"},
+      {"10.0.0.0/8", both, "10.0.0.0/8", "10.0.0.0/8"},
+      {"0.0.0.0/0", both, "0.0.0.0/0", "0.0.0.0/0"},
+      {"10.1.2.3/32", both, "10.1.2.3", "10.1.2.3"},
       {"::1", both, "[::1]", "[::1]"},
-      {"2001:db8::1/32", both, "[2001:db8::/32]", "[2001:db8::/32]"},
+      {"2001:db8::/32", both, "[2001:db8::/32]", "[2001:db8::/32]"},
       {"[2001:db8::/32]:443", both, "[2001:db8::/32]", "[2001:db8::/32]:443"},
       {"::ffff:1.2.3.4", both, "[::ffff:1.2.3.4]", "[::ffff:1.2.3.4]"},
       {"*:80,443,8000-8080", both, "*", "*:80,443,8000-8080"},
@@ -52,7 +53,7 @@ TEST(NetRule, AcceptsTheGrammar) {
 }
 
 TEST(NetRule, ParsesFieldsExactly) {
-  const NetRule v4 = parse_ok("tcp://10.1.2.3/12:80,8000-8080");
+  const NetRule v4 = parse_ok("tcp://10.0.0.0/12:80,8000-8080");
   EXPECT_EQ(v4.target.kind, NetTarget::Kind::Cidr);
   EXPECT_EQ(v4.target.family, 4);
   EXPECT_EQ(v4.target.prefix, 12);
@@ -96,6 +97,12 @@ TEST(NetRule, RejectsBadRulesWithExactMessages) {
       {"h:", false, "net.port", "missing port after ':'", "write a port, e.g. :443"},
       {"10.0.0.0/33", false, "net.cidr", "CIDR prefix /33 is longer than 32 bits", "IPv4 prefixes are 0-32"},
       {"[2001:db8::/129]:80", false, "net.cidr", "CIDR prefix /129 is longer than 128 bits", "IPv6 prefixes are 0-128"},
+      {"10.1.2.3/8", false, "net.cidr-host-bits", "'10.1.2.3/8' has bits set past its /8 prefix",
+       "write 10.0.0.0/8 for the network, or 10.1.2.3 for the one address"},
+      {"192.168.1.77/0", true, "net.cidr-host-bits", "'192.168.1.77/0' has bits set past its /0 prefix",
+       "write 0.0.0.0/0 for the network, or 192.168.1.77 for the one address"},
+      {"udp://[2001:db8::1/32]:53", false, "net.cidr-host-bits", "'2001:db8::1/32' has bits set past its /32 prefix",
+       "write [2001:db8::/32] for the network, or [2001:db8::1] for the one address"},
       {"10.0.0.0/x", false, "net.cidr", "invalid CIDR prefix '/x'", "write a prefix length such as /24"},
       {"icmp://10.0.0.1:80", false, "net.icmp-port", "ICMP rules take no port", "remove ':80'"},
       {"example.com", true, "net.deny-host", "deny rules take IP addresses or CIDRs, not hostname 'example.com'",

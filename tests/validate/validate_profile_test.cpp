@@ -201,7 +201,7 @@ TEST(ValidProfile, EmptyAllowListIsRecorded) {
 
 TEST(ValidProfile, DenyListAndCaseInsensitiveProtections) {
   const Profile p = valid(
-      "version: 1\nnetwork:\n  deny: [\"10.9.8.7/8\", \"udp://[fe80::1/10]:53\"]\n"
+      "version: 1\nnetwork:\n  deny: [\"10.0.0.0/8\", \"udp://[fe80::/10]:53\"]\n"
       "protections: {abstract-unix-scope-socket: DISABLED, Net-TCP: Degradable}\n",
       "d.yaml");
   ASSERT_EQ(p.net_deny.size(), 2u);
