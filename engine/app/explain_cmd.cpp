@@ -210,11 +210,13 @@ CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, K
   LowerResult lowered = lower(*compiled.graph, t, fs);
   std::optional<Plan> host_plan;
   if (host_abi >= kMinLandlockAbi) host_plan = std::move(lowered.plan);
-  Diagnostics errors;
+  // run's errors and warnings (a degraded protection, a hard-linked deny), not its notes.
+  Diagnostics said;
   for (const auto& d : lowered.diagnostics)
-    if (d.severity == Severity::Error) errors.push_back(d);
-  if (!errors.empty()) {
-    result.err += render(errors, DiagFormat::Text) + "sandlock: run refuses this profile on this host (exit 125)\n";
+    if (d.severity != Severity::Info) said.push_back(d);
+  result.err += render(said, DiagFormat::Text);
+  if (has_errors(said)) {
+    result.err += "sandlock: run refuses this profile on this host (exit 125)\n";
     result.exit_code = 1;
   }
   result.out = options.json ? json_report(*compiled.graph, m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : text_report(*compiled.graph, m, host_plan, host_abi);

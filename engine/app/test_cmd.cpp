@@ -251,7 +251,7 @@ CommandResult cmd_test(const TestCmdOptions& options, SourceReader& reader, Kern
     const LowerResult lowered = lower(graph, target, fs);
     const bool runs = lowered.plan.has_value();
     for (const auto& d : lowered.diagnostics)
-      if (d.severity == Severity::Error) diags.push_back(d);
+      if (d.severity != Severity::Info) diags.push_back(d);  // run's errors and warnings
     const bool unavailable =
         std::any_of(status.begin(), status.end(), [](ProtectionStatus s) { return s == ProtectionStatus::Unavailable; });
     result.out += file + " (Landlock ABI " + std::to_string(abi) + (options.live ? ", live" : "") + ")\n";

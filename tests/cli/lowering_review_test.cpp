@@ -101,6 +101,29 @@ TEST(LoweringReview, ValidateGivesTheLoweringWarnings) {
   EXPECT_TRUE(has(v.out, p + ": ok")) << v.out;
 }
 
+// explain and test lower as run does, so they give run's warnings too, and still pass.
+TEST(LoweringReview, ExplainAndTestGiveTheLoweringWarnings) {
+  TempDir dir;
+  dir.write("a/secret", "s");
+  std::filesystem::create_directory(dir.file("b"));
+  const auto p = dir.write("p.yaml", "version: 1\nfilesystem: {read: [" + dir.file("a") + "], deny: [" + dir.file("a/secret") +
+                                         "]}\ntests: {deny: [\"read " + dir.file("a/secret") + "\"]}\n");
+  for (const std::string command : {"explain", "test"}) {
+    SCOPED_TRACE(command);
+    const auto clean = run_sandlock({command, p});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    EXPECT_FALSE(has(clean.err, "lower.deny-hard-linked")) << clean.err;
+  }
+  std::filesystem::create_hard_link(dir.file("a/secret"), dir.file("b/other"));
+  for (const std::string command : {"explain", "test"}) {
+    SCOPED_TRACE(command);
+    const auto linked = run_sandlock({command, p});
+    EXPECT_EQ(linked.exit_code, 0) << linked.out << linked.err;
+    EXPECT_TRUE(has(linked.err, "warning: ")) << linked.err;
+    EXPECT_TRUE(has(linked.err, "[lower.deny-hard-linked]")) << linked.err;
+  }
+}
+
 // validate leaves this kernel's ABI out (a strict protection the host lacks is host-specific);
 // test and explain lower at the target ABI. A profile strict on signal-scope (ABI 6) is valid,
 // and `test --abi 5` fails with run's error.
