@@ -77,9 +77,9 @@ std::string net_dest_text(const NetDest& d) {
   if (d.protos & kProtoTcp) protos += "tcp";
   if (d.protos & kProtoUdp) protos += protos.empty() ? "udp" : "+udp";
   if (d.protos & kProtoIcmp) protos += protos.empty() ? "icmp" : "+icmp";
-  std::string ports;
-  for (const auto& r : d.ports) ports += (ports.empty() ? "" : ",") + (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
-  return protos + " " + format_net_target(d.target) + (d.ports.empty() ? ":*" : ":" + ports);
+  const std::string target = protos + " " + format_net_target(d.target);
+  if (d.protos == kProtoIcmp) return target;  // ICMP has no ports
+  return target + ":" + (d.ports.empty() ? "*" : format_ports(d.ports));
 }
 
 std::string text_report(const PolicyGraph& g, const Matrix& m, const std::optional<Plan>& host_plan, int host_abi) {
@@ -144,7 +144,7 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
     s << "  bind: none\n";
   else {
     s << "  bind:";
-    for (const auto& r : g.bind) s << " " << (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
+    for (const auto& r : g.bind) s << " " << format_ports({r});
     s << "\n";
   }
   // Which mechanism enforces each network rule on this host (Landlock, supervisor, seccomp).

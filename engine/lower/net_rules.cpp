@@ -18,16 +18,7 @@ bool is_tcp(const NetDest& d) { return (d.protos & kProtoTcp) != 0; }
 
 bool has_non_tcp(const NetDest& d) { return (d.protos & (kProtoUdp | kProtoIcmp)) != 0; }
 
-std::string ports_text(const std::vector<PortRange>& ports) {
-  if (ports.empty()) return "*";
-  std::string out;
-  for (const PortRange& r : ports) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(r.lo);
-    if (r.hi != r.lo) out += "-" + std::to_string(r.hi);
-  }
-  return out;
-}
+std::string ports_text(const std::vector<PortRange>& ports) { return ports.empty() ? "*" : format_ports(ports); }
 
 std::string dest_text(const NetDest& d) {
   std::string protos;

@@ -137,11 +137,6 @@ std::vector<PortRange> subtract(const std::vector<PortRange>& a, const std::vect
   return out;
 }
 
-std::string ports_text(const std::vector<PortRange>& ranges) {
-  std::string s;
-  for (const auto& r : ranges) s += (s.empty() ? "" : ",") + (r.lo == r.hi ? std::to_string(r.lo) : std::to_string(r.lo) + "-" + std::to_string(r.hi));
-  return s;
-}
 
 // A bind list that covers 1-65535 is `*` (0-65535): run enforces neither (port 0 asks the
 // kernel for any free port), so `1-65535` and `*` mean the same.
@@ -153,9 +148,9 @@ std::vector<PortRange> bind_ports(const std::vector<PortRange>& bind) {
 void diff_bind(const PolicyGraph& o, const PolicyGraph& n, std::vector<PolicyChange>& out) {
   const auto ob = bind_ports(o.bind), nb = bind_ports(n.bind);
   if (auto added = subtract(nb, ob); !added.empty())
-    out.push_back({ChangeKind::Widening, "bind", ports_text(added), "may now bind these ports", std::nullopt, first(n.bind_from)});
+    out.push_back({ChangeKind::Widening, "bind", format_ports(added), "may now bind these ports", std::nullopt, first(n.bind_from)});
   if (auto removed = subtract(ob, nb); !removed.empty())
-    out.push_back({ChangeKind::Narrowing, "bind", ports_text(removed), "may no longer bind these ports", first(o.bind_from), std::nullopt});
+    out.push_back({ChangeKind::Narrowing, "bind", format_ports(removed), "may no longer bind these ports", first(o.bind_from), std::nullopt});
 }
 
 }  // namespace

@@ -191,16 +191,6 @@ std::optional<Split> split_target(std::string_view rest, NetRuleError& error) {
   return s;
 }
 
-std::string format_ports(const std::vector<PortRange>& ports) {
-  std::string out;
-  for (const auto& p : ports) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(p.lo);
-    if (p.hi != p.lo) out += '-' + std::to_string(p.hi);
-  }
-  return out;
-}
-
 std::string_view scheme_prefix(unsigned protos) {
   switch (protos) {
     case kProtoTcp: return "tcp://";
@@ -211,6 +201,16 @@ std::string_view scheme_prefix(unsigned protos) {
 }
 
 }  // namespace
+
+std::string format_ports(const std::vector<PortRange>& ports) {
+  std::string out;
+  for (const auto& p : ports) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(p.lo);
+    if (p.hi != p.lo) out += '-' + std::to_string(p.hi);
+  }
+  return out;
+}
 
 std::optional<std::vector<PortRange>> parse_port_list(std::string_view text, NetRuleError& error) {
   if (text == "*") return std::vector<PortRange>{};

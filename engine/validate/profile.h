@@ -63,7 +63,7 @@ struct NetRule {
 // Parses one rule of the grammar [tcp://|udp://|icmp://]TARGET[:PORTS]; `deny_list`
 // restricts TARGET to IPs/CIDRs. Returns the error message (and hint) on failure.
 struct NetRuleError {
-  std::string code;  // "net.syntax", "net.port", "net.cidr", "net.deny-host", "net.icmp-port"
+  std::string code;  // "net.syntax", "net.port", "net.cidr", "net.cidr-host-bits", "net.deny-host", "net.icmp-port"
   std::string message;
   std::string hint;
 };
@@ -73,6 +73,7 @@ std::string format_net_target(const NetTarget& t);  // "127.0.0.1", "10.0.0.0/8"
 std::string format_net_rule(const NetRule& rule);
 // A port list as written after the target: "80", "80,443", "8000-8080" or "*" (empty result = every port).
 std::optional<std::vector<PortRange>> parse_port_list(std::string_view text, NetRuleError& error);
+std::string format_ports(const std::vector<PortRange>& ports);  // "80,443,8000-8080"
 
 // --- the rest -------------------------------------------------------------
 

@@ -217,6 +217,17 @@ TEST(ExplainCommand, ShowsMatrixLowestAbiAndProvenance) {
   EXPECT_EQ(json["protections"]["net-tcp"]["abi"]["3"], "unavailable");
 }
 
+// Each network rule is listed as written: ports where it has them, none for ICMP.
+TEST(ExplainCommand, ListsNetworkRulesWithTheirPorts) {
+  TempDir dir;
+  const auto p = dir.write("n.yaml", "version: 1\nnetwork:\n  allow: [\"icmp://127.0.0.1\", \"udp://10.0.0.0/8:53,60-70\", \"tcp://[::1]\"]\n"
+                                     "  bind: [8080, \"9000-9001\"]\n");
+  const auto r = run_sandlock({"explain", p});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* line : {"  icmp 127.0.0.1 ", "  udp 10.0.0.0/8:53,60-70 ", "  tcp [::1]:* ", "  bind: 8080 9000-9001\n"})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+}
+
 TEST(CheckCommand, ReportsThisKernel) {
   auto r = run_sandlock({"check", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
