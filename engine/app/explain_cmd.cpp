@@ -49,15 +49,18 @@ struct Matrix {
   int lowest_runnable = 0;                                   // 0: none
 };
 
-Matrix protection_matrix(const PolicyGraph& graph) {
+// The lowest runnable ABI is the lowest at which the profile lowers without an error, as
+// `run --abi N` lowers it: a strict protection the ABI lacks is one such error, but not the
+// only one (io_uring re-allowed beside rules only the supervisor keeps below ABI 4).
+Matrix protection_matrix(const PolicyGraph& graph, FsView& fs) {
   Matrix m;
   for (int abi = kMinLandlockAbi; abi <= kMaxLandlockAbi; ++abi) {
     LowerTarget t;
     t.abi = abi;
     m.by_abi[abi - 1] = resolve_protections(graph, t).status;
     const auto& s = m.by_abi[abi - 1];
-    const bool runnable = std::none_of(s.begin(), s.end(), [](ProtectionStatus st) { return st == ProtectionStatus::Unavailable; });
-    if (runnable && !m.lowest_runnable) m.lowest_runnable = abi;
+    const bool available = std::none_of(s.begin(), s.end(), [](ProtectionStatus st) { return st == ProtectionStatus::Unavailable; });
+    if (available && !m.lowest_runnable && lower(graph, t, fs).plan) m.lowest_runnable = abi;
   }
   return m;
 }
@@ -201,7 +204,7 @@ CommandResult cmd_explain(const ExplainOptions& options, SourceReader& reader, K
     result.exit_code = 1;
     return result;
   }
-  const Matrix m = protection_matrix(*compiled.graph);
+  const Matrix m = protection_matrix(*compiled.graph, fs);
   const int host_abi = std::clamp(kernel.landlock_abi(), 0, kMaxLandlockAbi);
   // Lowered as run lowers it here (this kernel's ABI, this filesystem): what run refuses is
   // an error here too. Without Landlock, at the newest ABI, for the errors every kernel has.

@@ -228,6 +228,33 @@ TEST(ExplainCommand, ListsNetworkRulesWithTheirPorts) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
 }
 
+// "Lowest ABI that runs this profile" counted only the protections: io_uring re-allowed beside
+// a bind list is refused below ABI 4 (the supervisor keeps the list there, and io_uring's bind
+// passes it by) yet explain said ABI 1. It must name the ABI `run --abi N` first accepts.
+// Control: run refuses at --abi 3 (exit 125, the lowering error) and runs at --abi 4.
+TEST(ExplainCommand, LowestAbiCountsLoweringErrorsAtThatAbi) {
+  TempDir dir;
+  const std::string p = dir.write(
+      "u.yaml",
+      "version: 1\nextends: [base/minimal]\nfilesystem: {exec: [/usr/bin/true]}\n"
+      "network: {allow: ['*', 'icmp://*'], bind: [8080]}\nsyscalls: {allow: ['@io-uring']}\n"
+      "protections: {fs-refer: degradable, fs-truncate: degradable, net-tcp: degradable, fs-ioctl-dev: degradable,"
+      " signal-scope: degradable, abstract-unix-socket-scope: degradable}\n");
+  const std::vector<std::string> env{"SANDLOCK_PLAN_CACHE=off"};
+  const auto refused = run_sandlock({"run", "--abi", "3", "--profile", p, "--", "/usr/bin/true"}, env);
+  EXPECT_EQ(refused.exit_code, 125) << refused.err;
+  EXPECT_NE(refused.err.find("lower.io-uring-bypasses-network"), std::string::npos) << refused.err;
+  const auto runs = run_sandlock({"run", "--abi", "4", "--profile", p, "--", "/usr/bin/true"}, env);
+  EXPECT_EQ(runs.exit_code, 0) << runs.err;
+
+  const auto r = run_sandlock({"explain", p});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Lowest ABI that runs this profile as written: 4"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("at ABI 3 it loses"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(run_sandlock({"explain", "--json", p}).out);
+  EXPECT_EQ(j["lowest_abi"], 4);
+}
+
 TEST(CheckCommand, ReportsThisKernel) {
   auto r = run_sandlock({"check", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
