@@ -133,10 +133,40 @@ class FsRuleBuilder {
     writable_ = outer;
   }
 
+  // Landlock opens a rule's path in sandlock (the launcher or the engine), not in the sandbox:
+  // through /proc/self or /proc/thread-self, or a link into them (/dev/fd), it names sandlock's
+  // own /proc/PID. Granting that would hand the sandbox sandlock's entry (its environment,
+  // kept even with clean_env) instead of its own. Only paths under /proc and /dev are asked
+  // where they lead, and /proc/self only for one that leads into /proc (plan-cache facts).
+  bool names_sandlock(const std::string& path, const FsNode* from) {
+    const auto under = [](const std::string& p, const std::string& dir) {
+      return p == dir || p.starts_with(dir + "/");
+    };
+    // /proc/PID names its process outright (a carve of /proc lists sandlock's among the rest).
+    const std::string first = path.starts_with("/proc/") ? path.substr(6, path.find('/', 6) - 6) : "";
+    const bool pid_dir = !first.empty() && first.find_first_not_of("0123456789") == std::string::npos;
+    bool own = under(path, "/proc/self") || under(path, "/proc/thread-self");
+    if (!own && !pid_dir && (under(path, "/proc") || under(path, "/dev"))) {
+      const std::string leads_to = fs_.canonical(path);
+      if (leads_to.starts_with("/proc/")) {
+        const std::string self = fs_.canonical("/proc/self");
+        own = self != "/proc/self" && under(leads_to, self);
+      }
+    }
+    if (own)
+      diagnostics_.push_back(error_at(
+          "lower.grant-names-sandlock", grant_location(from), "",
+          "the grant of " + path + " leads to sandlock's own /proc entry: a rule's path is opened by sandlock, " +
+              "not by the sandbox, so it would grant sandlock's process (its environment included) and not the sandbox's",
+          "grant /proc (every process's entries) if the program needs its own, or leave it out"));
+    return own;
+  }
+
   // `from` is the trie node that wrote the grant; null for a listed sibling (no note needed).
   void add(const std::string& path, std::uint64_t access, const FsNode* from) {
     access &= handled_;
     if (access == 0) return;
+    if (names_sandlock(path, from)) return;
     if (!fs_.exists(path)) {
       if (from)
         diagnostics_.push_back(Diagnostic{Severity::Info, "lower.path-missing", grant_location(from), "",

@@ -307,5 +307,21 @@ TEST_F(RunFs, SymlinkOutsideTheGrantsIsDenied) {
   EXPECT_EQ(probe(p, {"read", a_ + "/to-b"}), "errno 13");
 }
 
+// A rule's path is opened by sandlock, so a grant of /proc/self granted sandlock's own
+// /proc/PID: the sandbox read sandlock's environment (clean_env notwithstanding) and not its
+// own /proc/self. Refused before anything runs (125, the probe prints nothing). Control: a
+// grant of /proc lets the sandbox read its own /proc/self/status.
+TEST_F(RunFs, AGrantOfProcSelfIsRefusedNotGivenSandlocksEntry) {
+  const auto self = profile("filesystem: {read: [/proc/self]}\nprogram: {clean_env: true}\n");
+  EXPECT_EQ(probe(self, {"read", "/proc/self/status"}), "");
+  EXPECT_EQ(last().exit_code, 125) << last().err;
+  EXPECT_NE(last().err.find("lower.grant-names-sandlock"), std::string::npos) << last().err;
+  const auto fd = profile("filesystem: {read: [/dev/fd]}\n", "fd.yaml");
+  EXPECT_EQ(probe(fd, {"list", "/dev/fd"}), "");
+  EXPECT_EQ(last().exit_code, 125) << last().err;
+  const auto proc = profile("filesystem: {read: [/proc]}\n", "proc.yaml");
+  EXPECT_EQ(probe(proc, {"read", "/proc/self/status"}), "ok") << last().err;
+}
+
 }  // namespace
 }  // namespace sandlock::testing

@@ -179,3 +179,46 @@ TEST(LowerFsRules, WideCarveOutIsWarnedAbout) {
 
 }  // namespace
 }  // namespace sandlock
+
+namespace sandlock {
+namespace {
+
+// Landlock opens a rule's path in sandlock, not in the sandbox: /proc/self there is sandlock's
+// own /proc/PID. A grant of /proc/self (or of /dev/fd, a link into it) gave the sandbox
+// sandlock's environment (clean_env or not) and left its own /proc/self denied. Refused.
+// Control: a grant of /proc itself, and of /dev/null, lower as written.
+TEST(LowerFsRules, AGrantThatLeadsIntoSandlocksOwnProcEntryIsAnError) {
+  FakeFsView fs{"/proc/4242/status", "/proc/4242/fd/", "/proc/self@", "/proc/thread-self@", "/dev/fd@", "/dev/null"};
+  fs.leads("/proc/self", "/proc/4242");
+  fs.leads("/proc/thread-self", "/proc/4242/task/4242");
+  fs.leads("/dev/fd", "/proc/4242/fd");
+  for (const char* path : {"/proc/self", "/proc/self/environ", "/proc/thread-self", "/dev/fd"}) {
+    PolicyGraph g;
+    testing::grant(g, path, kRead);
+    Diagnostics diags;
+    const auto rules = rules_of(g, fs, diags);
+    EXPECT_TRUE(rules.empty()) << path;
+    ASSERT_EQ(diags.size(), 1u) << path;
+    EXPECT_EQ(diags[0].severity, Severity::Error) << path;
+    EXPECT_EQ(diags[0].code, "lower.grant-names-sandlock") << path;
+    EXPECT_NE(diags[0].message.find(path), std::string::npos) << diags[0].message;
+  }
+  PolicyGraph control;
+  testing::grant(control, "/proc", kRead);
+  testing::grant(control, "/dev/null", kRead | kFsWriteFile);
+  Diagnostics diags;
+  EXPECT_EQ(rules_of(control, fs, diags),
+            (std::vector<RuleTuple>{{"/dev/null", kFsReadFile | kFsWriteFile, false}, {"/proc", kRead, true}}));
+  EXPECT_TRUE(diags.empty());
+  // A carve of /proc grants the pid directories it lists, sandlock's too, as the grant says.
+  PolicyGraph carved;
+  testing::grant(carved, "/proc", kRead);
+  testing::deny(carved, "/proc/4242/status");
+  diags.clear();
+  EXPECT_EQ(rules_of(carved, fs, diags),
+            (std::vector<RuleTuple>{{"/proc/4242", kFsReadDir, true}, {"/proc/4242/fd", kRead, true}}));
+  EXPECT_TRUE(diags.empty());
+}
+
+}  // namespace
+}  // namespace sandlock
