@@ -42,7 +42,7 @@ constexpr std::array<ProtectionFacts, kProtectionCount> kProtections{{
     {Protection::FsRefer, "fs-refer", 2, kFsRefer, 0, 0,
      "without it Landlock (ABI 1) denies every cross-directory rename and link"},
     {Protection::FsTruncate, "fs-truncate", 3, kFsTruncate, 0, 0,
-     "truncating any file the sandbox can open, even one granted read-only"},
+     "truncating any file by its path, even one outside every grant or denied (truncate(2) checks no other right)"},
     {Protection::NetTcp, "net-tcp", 4, 0, kNetTcp, 0,
      "TCP bind and connect to any port unless the supervisor enforces the network rules"},
     {Protection::FsIoctlDev, "fs-ioctl-dev", 5, kFsIoctlDev, 0, 0,

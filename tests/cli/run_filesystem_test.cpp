@@ -270,6 +270,23 @@ TEST_F(RunFs, TruncateAtAbiTwoIsDegradedAndAllowed) {
   EXPECT_EQ(probe(p, {"truncate-path", a_ + "/f"}, {"--abi", "3"}), "errno 13");
 }
 
+// Without fs-truncate, truncate(2) by path reaches every file, not only those the sandbox can
+// open: b/f, outside every grant (unreadable: EACCES), was emptied at --abi 2 while the
+// warning said "any file the sandbox can open". The warning must say what is lost. Control:
+// at --abi 3 the same truncate is EACCES and b/f keeps its content.
+TEST_F(RunFs, DegradedTruncateWarningNamesFilesOutsideEveryGrant) {
+  const auto p = profile("filesystem: {read: [" + a_ + "]}\nprotections: {fs-truncate: degradable, net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable, abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(probe(p, {"read", b_ + "/f"}, {"--abi", "2"}), "errno 13");
+  EXPECT_EQ(probe(p, {"truncate-path", b_ + "/f"}, {"--abi", "3"}), "errno 13");
+  EXPECT_EQ(read_file(b_ + "/f"), "in b");
+  EXPECT_EQ(probe(p, {"truncate-path", b_ + "/f"}, {"--abi", "2"}), "ok") << last().err;
+  EXPECT_EQ(read_file(b_ + "/f"), "");
+  EXPECT_NE(last().err.find("protection fs-truncate is degraded: the target Landlock ABI is 2 (needs 3); the sandbox "
+                            "can: truncating any file by its path, even one outside every grant or denied"),
+            std::string::npos)
+      << last().err;
+}
+
 TEST_F(RunFs, IoctlOnDeviceNeedsIoctlDev) {
   // TIOCGWINSZ on /dev/null: the driver answers ENOTTY (25) when the ioctl gets through.
   const auto without = profile("filesystem: {read: [" + a_ + "]}\n", "no.yaml");

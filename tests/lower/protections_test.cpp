@@ -110,7 +110,7 @@ TEST(LowerProtections, DegradedTruncateIsAbsentFromMasksAndRules) {
   EXPECT_EQ(warning->code, "protection.degraded");
   EXPECT_EQ(warning->message,
             "protection fs-truncate is degraded: the target Landlock ABI is 2 (needs 3); the sandbox can: "
-            "truncating any file the sandbox can open, even one granted read-only");
+            "truncating any file by its path, even one outside every grant or denied (truncate(2) checks no other right)");
 }
 
 TEST(LowerProtections, DisabledProtectionBitsLeaveEvenAKernelThatKnowsThem) {
