@@ -109,7 +109,7 @@ std::string text_report(const PolicyGraph& g, const Matrix& m, const std::option
     std::string lost;
     for (const auto& f : all_protections())
       if (m.by_abi[abi - 1][static_cast<std::size_t>(f.id)] == ProtectionStatus::Degraded)
-        lost += "\n    - " + std::string(f.name) + ": the sandbox can do " + std::string(f.permits_when_off);
+        lost += "\n    - " + std::string(f.name) + ": " + std::string(f.without_it);
     if (!lost.empty()) s << "  at ABI " << abi << " it loses:" << lost << "\n";
   }
 

@@ -40,17 +40,17 @@ constexpr std::array<FsRightName, 16> kFsRights{{
 
 constexpr std::array<ProtectionFacts, kProtectionCount> kProtections{{
     {Protection::FsRefer, "fs-refer", 2, kFsRefer, 0, 0,
-     "without it Landlock (ABI 1) denies every cross-directory rename and link"},
+     "no rename or link across directories works at all (Landlock ABI 1 refuses every one): a stricter sandbox, in which programs that move files between directories fail"},
     {Protection::FsTruncate, "fs-truncate", 3, kFsTruncate, 0, 0,
-     "truncating any file by its path, even one outside every grant or denied (truncate(2) checks no other right)"},
+     "the sandbox can truncate any file by its path, even one outside every grant or denied (truncate(2) checks no other right)"},
     {Protection::NetTcp, "net-tcp", 4, 0, kNetTcp, 0,
-     "TCP bind and connect to any port unless the supervisor enforces the network rules"},
+     "the sandbox can bind and connect TCP to any port, unless the supervisor enforces the network rules"},
     {Protection::FsIoctlDev, "fs-ioctl-dev", 5, kFsIoctlDev, 0, 0,
-     "ioctl on any device node the sandbox can open"},
+     "the sandbox can make any ioctl on a device node it can open"},
     {Protection::SignalScope, "signal-scope", 6, 0, 0, kScopeSignal,
-     "sending signals to processes outside the sandbox"},
+     "the sandbox can send signals to processes outside it"},
     {Protection::AbstractUnixSocketScope, "abstract-unix-socket-scope", 6, 0, 0,
-     kScopeAbstractUnixSocket, "connecting to abstract unix sockets outside the sandbox"},
+     kScopeAbstractUnixSocket, "the sandbox can connect to abstract unix sockets outside it"},
 }};
 
 std::string lowercase(std::string_view s) {

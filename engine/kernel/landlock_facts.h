@@ -63,7 +63,7 @@ struct ProtectionFacts {
   std::uint64_t fs;      // the bits this protection contributes, per mask
   std::uint64_t net;
   std::uint64_t scoped;
-  std::string_view permits_when_off;  // what the sandbox can do without it
+  std::string_view without_it;  // what changes without it, as a clause: "the sandbox can ..."
 };
 
 std::span<const ProtectionFacts> all_protections();

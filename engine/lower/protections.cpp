@@ -16,7 +16,7 @@ Diagnostic degraded(const ProtectionFacts& f, int abi, const Provenance& from) {
   return warning_at("protection.degraded", from.where, key_path(f),
                     "protection " + std::string(f.name) + " is degraded: the target Landlock ABI is " +
                         std::to_string(abi) + " (needs " + std::to_string(f.min_abi) +
-                        "); the sandbox can: " + std::string(f.permits_when_off));
+                        "); without it " + std::string(f.without_it));
 }
 
 }  // namespace

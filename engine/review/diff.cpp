@@ -18,7 +18,7 @@ void diff_protections(const PolicyGraph& o, const PolicyGraph& n, std::vector<Po
     const auto& b = n.protections[static_cast<std::size_t>(f.id)];
     if (a.state == b.state) continue;
     std::string detail = std::string(protection_state_name(a.state)) + " -> " + std::string(protection_state_name(b.state));
-    if (openness(b.state) > openness(a.state)) detail += "; without it the sandbox can do " + std::string(f.permits_when_off);
+    if (openness(b.state) > openness(a.state)) detail += "; without it " + std::string(f.without_it);
     out.push_back({kind_of(openness(b.state) > openness(a.state)), "protection", std::string(f.name), detail,
                    a.defaulted ? std::nullopt : std::optional(a.from), b.defaulted ? std::nullopt : std::optional(b.from)});
   }

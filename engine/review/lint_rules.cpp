@@ -165,7 +165,7 @@ struct Linter {
              "use an allow list instead");
       for (const auto& [id, state] : p.protections) {
         const auto& f = protection_facts(id);
-        const std::string permits = "without it the sandbox can do " + std::string(f.permits_when_off);
+        const std::string permits = "without it " + std::string(f.without_it);
         if (state.value == ProtectionState::Degradable)
           warn("SL004", state.where, "protections." + std::string(f.name),
                std::string(f.name) + " may degrade (kernels below Landlock ABI " + std::to_string(f.min_abi) + "): " + permits,

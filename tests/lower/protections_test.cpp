@@ -109,8 +109,8 @@ TEST(LowerProtections, DegradedTruncateIsAbsentFromMasksAndRules) {
   EXPECT_EQ(warning->severity, Severity::Warning);
   EXPECT_EQ(warning->code, "protection.degraded");
   EXPECT_EQ(warning->message,
-            "protection fs-truncate is degraded: the target Landlock ABI is 2 (needs 3); the sandbox can: "
-            "truncating any file by its path, even one outside every grant or denied (truncate(2) checks no other right)");
+            "protection fs-truncate is degraded: the target Landlock ABI is 2 (needs 3); without it the sandbox can "
+            "truncate any file by its path, even one outside every grant or denied (truncate(2) checks no other right)");
 }
 
 TEST(LowerProtections, DisabledProtectionBitsLeaveEvenAKernelThatKnowsThem) {
