@@ -70,6 +70,9 @@ struct RunOptions {
   std::vector<std::string> env;      // --env K=V
   std::vector<std::string> command;  // after `--`; empty: the profile's program
   bool verbose = false;
+  // Whose account home's default plan cache is kept out of the sandbox too, read from
+  // /etc/passwd through the reader (so the plan cache sees a change): nullopt, none.
+  std::optional<uid_t> account_uid;
 };
 
 // Everything `run` decides before launching, as data (tests inspect it without a kernel).

@@ -9,7 +9,8 @@
 
 namespace sandlock {
 
-std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment) {
+std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment,
+                                               const std::vector<std::string>& homes) {
   std::vector<std::string> dirs;
   const auto add = [&](const std::string& d) {
     if (d.starts_with('/') && std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
@@ -18,7 +19,30 @@ std::vector<std::string> own_state_directories(const std::map<std::string, std::
   auto without_override = environment;
   without_override.erase("SANDLOCK_CACHE_DIR");
   if (const auto d = cache_directory(without_override)) add(*d);
+  for (const std::string& home : homes)
+    if (const auto d = cache_directory({{"HOME", home}})) add(*d);
   return dirs;
+}
+
+std::optional<std::string> passwd_home(std::string_view passwd, uid_t uid) {
+  const std::string wanted = std::to_string(uid);
+  while (!passwd.empty()) {
+    const auto end = passwd.find('\n');
+    std::string_view line = passwd.substr(0, end);
+    passwd.remove_prefix(end == std::string_view::npos ? passwd.size() : end + 1);
+    // name:password:uid:gid:gecos:home:shell
+    std::vector<std::string_view> fields;
+    for (std::size_t start = 0;;) {
+      const auto colon = line.find(':', start);
+      fields.push_back(line.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+      if (colon == std::string_view::npos) break;
+      start = colon + 1;
+    }
+    if (fields.size() < 7 || fields[2] != wanted) continue;
+    if (!fields[5].starts_with('/')) return std::nullopt;
+    return std::string(fields[5]);
+  }
+  return std::nullopt;
 }
 
 namespace {

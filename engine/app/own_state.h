@@ -3,8 +3,12 @@
 // run carves the cache directories out of its grants, as a `deny` would.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/compile/graph.h"
@@ -14,8 +18,15 @@
 namespace sandlock {
 
 // The plan cache directories a run with this environment may use: SANDLOCK_CACHE_DIR's, and
-// the default one under $HOME (which a run without SANDLOCK_CACHE_DIR would use).
-std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment);
+// the default one under $HOME (which a run without SANDLOCK_CACHE_DIR would use); and the
+// default one under each of `homes` (the account's home: where a run with HOME as login sets
+// it looks, whatever this run's HOME says).
+std::vector<std::string> own_state_directories(const std::map<std::string, std::string>& environment,
+                                               const std::vector<std::string>& homes = {});
+
+// The home directory of `uid` in passwd(5) text; nullopt when no line names it (or its home
+// is not an absolute path). The first line for the uid wins, as getpwuid's files lookup.
+std::optional<std::string> passwd_home(std::string_view passwd, uid_t uid);
 
 // Adds a deny for each of `dirs` to `graph`, where a grant lets the sandbox change it; a
 // warning for each. Each is denied with its symbolic links resolved (a deny through a link

@@ -83,7 +83,13 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, SourceReader& rea
     return std::nullopt;
   }
   PolicyGraph& graph = *compiled.graph;
-  deny_own_state(graph, own_state_directories(options.compile.env.vars), fs, compiled.diagnostics);
+  // The account's own default cache too: a run with another HOME (or none) must not let the
+  // sandbox plant entries where the user's ordinary runs look.
+  std::vector<std::string> homes;
+  if (options.account_uid)
+    if (const auto passwd = reader.read("/etc/passwd"))
+      if (auto home = passwd_home(*passwd, *options.account_uid)) homes.push_back(std::move(*home));
+  deny_own_state(graph, own_state_directories(options.compile.env.vars, homes), fs, compiled.diagnostics);
   RunSetup setup;
 
   LowerTarget target;
@@ -212,6 +218,7 @@ int cmd_run(const RunInvocation& inv, Kernel& kernel, std::ostream& err) {
   // Every input is asked through the log, so the plan cache knows what the plan depends on.
   FactLog log(inv.environment);
   RunOptions options = inv.options;
+  options.account_uid = geteuid();  // the plan cache's entries are per effective uid too
   log.ask(FactKind::Env, "SANDLOCK_POLICY_PATH");
   const std::string shipped = shipped_policies_dir(
       inv.shipped_policies, [&](const std::string& p) { return log.ask_bool(FactKind::Directory, p); });

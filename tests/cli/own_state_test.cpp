@@ -43,5 +43,31 @@ TEST(OwnState, AGrantThatReachesTheCacheThroughABindMountOrAnUnreadMountTableDen
   EXPECT_TRUE(denies_cache("/work", unread));
 }
 
+// The account's home comes from passwd(5): the first line with the uid, if its home is absolute.
+TEST(OwnState, PasswdHomeIsTheFirstLineOfTheUid) {
+  const std::string passwd =
+      "root:x:0:0:root:/root:/bin/bash\n"
+      "broken:x:1000\n"
+      "u:x:1000:1000:U,,,:/home/u:/bin/sh\n"
+      "again:x:1000:1000::/elsewhere:/bin/sh\n"
+      "relative:x:1001:1001::home/r:/bin/sh\n"
+      "last:x:1002:1002::/home/last:/bin/sh";
+  EXPECT_EQ(passwd_home(passwd, 0), "/root");
+  EXPECT_EQ(passwd_home(passwd, 1000), "/home/u");
+  EXPECT_EQ(passwd_home(passwd, 1001), std::nullopt);
+  EXPECT_EQ(passwd_home(passwd, 1002), "/home/last");
+  EXPECT_EQ(passwd_home(passwd, 10), std::nullopt);  // "10" is no prefix match of "1000"
+  EXPECT_EQ(passwd_home("", 0), std::nullopt);
+}
+
+// A run whose HOME is elsewhere (or unset) still keeps the account's default cache out.
+TEST(OwnState, TheAccountsDefaultCacheIsOwnStateWhateverHomeSays) {
+  const std::vector<std::string> elsewhere = own_state_directories({{"HOME", "/tmp/h"}}, {"/home/u"});
+  EXPECT_EQ(elsewhere, (std::vector<std::string>{"/tmp/h/.sandlock/plan-cache", kCache}));
+  EXPECT_EQ(own_state_directories({}, {"/home/u"}), std::vector<std::string>{kCache});
+  EXPECT_EQ(own_state_directories({{"HOME", "/home/u"}}, {"/home/u"}), std::vector<std::string>{kCache});
+  EXPECT_TRUE(own_state_directories({}).empty());
+}
+
 }  // namespace
 }  // namespace sandlock

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -42,6 +43,33 @@ TEST(PrepareRun, VerboseNamesAKernelAbiNewerThanSandlocksOwn) {
             std::string::npos)
       << setup->notes;
   std::remove(path.c_str());
+}
+
+// HOME names another directory, yet a grant of the account's home (from /etc/passwd, read
+// through the reader) does not reach its default plan cache: the cache is denied with a
+// warning. Control: without the account's uid, nothing is denied.
+TEST(PrepareRun, TheAccountsDefaultCacheIsKeptOutWhateverHomeSays) {
+  const std::string home = ::testing::TempDir() + "prepare-run-home-" + std::to_string(getpid());
+  std::filesystem::create_directories(home + "/.sandlock/plan-cache");
+  MemorySourceReader reader;
+  reader.files["/p.yaml"] = "version: 1\nname: home\nprogram: {exec: /bin/true}\nfilesystem: {write: [" + home + "]}\n";
+  reader.files["/etc/passwd"] = "root:x:0:0:root:/root:/bin/bash\nu:x:4242:4242::" + home + ":/bin/sh\n";
+  RunOptions options;
+  options.profile = "/p.yaml";
+  options.compile.env.vars = {{"HOME", "/nonexistent-home"}};
+  DiskFsView fs;
+  std::string err;
+  auto kernel = testing::FakeKernel::consistent(kMaxLandlockAbi);
+
+  auto setup = prepare_run(options, reader, kernel, fs, err);
+  ASSERT_TRUE(setup) << err;
+  EXPECT_EQ(setup->notes.find("run.own-state-denied"), std::string::npos) << setup->notes;
+  options.account_uid = 4242;
+  setup = prepare_run(options, reader, kernel, fs, err);
+  ASSERT_TRUE(setup) << err;
+  EXPECT_NE(setup->notes.find("a grant reaches sandlock's plan cache " + home + "/.sandlock/plan-cache"), std::string::npos)
+      << setup->notes;
+  std::filesystem::remove_all(home);
 }
 
 }  // namespace
