@@ -36,6 +36,21 @@ TEST(NetNormalize, MergesPortsAndGroupsProtocols) {
   EXPECT_EQ(out[0].ports, (std::vector<PortRange>{{80, 90}, {443, 443}}));
 }
 
+// Ranges merge when they touch (80 and 81-90), never across a gap, however narrow: ports 80
+// and 82 stay two ranges and 81 stays refused (Landlock's port rules and the supervisor
+// both read the merged ranges).
+TEST(NetNormalize, PortsOneApartStayApart) {
+  EXPECT_EQ(merge_port_ranges({{80, 80}, {81, 81}}), (std::vector<PortRange>{{80, 81}}));
+  EXPECT_EQ(merge_port_ranges({{82, 82}, {80, 80}}), (std::vector<PortRange>{{80, 80}, {82, 82}}));
+  PolicyGraph g;
+  g.net_mode = NetMode::Allow;
+  NetRule r = cidr_rule(kProtoTcp, 4, "10.0.0.0", 8, {{80, 80}, {82, 82}});
+  g.net_allow = normalize_net_rules({NetRuleIn{&r, {}}});
+  EXPECT_TRUE(net_allows(g, kProtoTcp, 4, v4("10.0.0.1"), 80));
+  EXPECT_TRUE(net_allows(g, kProtoTcp, 4, v4("10.0.0.1"), 82));
+  EXPECT_FALSE(net_allows(g, kProtoTcp, 4, v4("10.0.0.1"), 81));
+}
+
 TEST(NetNormalize, FoldsV4MappedV6) {
   NetRule r = cidr_rule(kProtoTcp, 6, "::ffff:10.1.2.3", 128, {});
   NetRuleIn in{&r, {}};
