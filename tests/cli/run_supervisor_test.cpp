@@ -707,6 +707,24 @@ TEST_F(RunSupervised, AnUnspecifiedDestinationIsPinnedToLoopback) {
   EXPECT_EQ(udp.arrived(), 1);
 }
 
+// A send names its destination each time: an unspecified one is pinned there too. The kernel
+// sends 0.0.0.0 from a socket bound to 127.0.0.2 to 127.0.0.2 itself, which no rule allows;
+// checked unpinned (0.0.0.0 and both loopbacks, which the rules allow) it went there.
+// Pinned, it goes to 127.0.0.1, as checked. Control: unsandboxed, the same send reaches
+// 127.0.0.2.
+TEST_F(RunSupervised, AnUnspecifiedSendDestinationIsPinnedToLoopback) {
+  Peer loopback("127.0.0.1", SOCK_DGRAM), bound("127.0.0.2", SOCK_DGRAM, loopback.port());
+  const std::string port = loopback.port_text();
+  const auto p = allow(quoted("udp://0.0.0.0:" + port) + ", " + quoted("udp://127.0.0.1:" + port) + ", " +
+                       quoted("udp://[::1]:" + port));
+  EXPECT_EQ(probe(p, {"udp-send-any-from", "127.0.0.2", port}), "ok") << last().err;
+  EXPECT_EQ(loopback.arrived(), 1);
+  EXPECT_EQ(bound.arrived(), 0);
+  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-send-any-from", "127.0.0.2", port});
+  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
+  EXPECT_EQ(bound.arrived(), 1);
+}
+
 // sendto with an address of length 0 names an empty address, which a datagram socket
 // refuses (EINVAL) even when connected; sendmsg would drop it and send to the peer. The
 // supervisor answers as the kernel does. Control: the plain send after it arrives, and
