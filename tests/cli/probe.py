@@ -122,6 +122,12 @@ def run(op, args):
         s.connect(("0.0.0.0", int(args[0])))
         s.send(b"sandlock")
         s.close()
+    elif op == "ping":  # an ICMP echo to HOST from a ping socket (SOCK_DGRAM, IPPROTO_ICMP), and its reply
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+        s.settimeout(5)
+        s.sendto(b"\x08\x00\x00\x00\x00\x00\x00\x01sandlock", (args[0], 0))
+        s.recv(64)
+        s.close()
     elif op == "udp-send-any-from":  # a UDP socket bound to BIND_IP sends to 0.0.0.0:PORT (the kernel: BIND_IP)
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((args[0], 0))

@@ -3,12 +3,17 @@
 // denial is paired with an allowed control that really connects or delivers.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstring>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 
@@ -611,6 +616,47 @@ TEST_F(RunSupervised, SendToAClosedPeerSignalsTheCallerNotSandlock) {
   EXPECT_EQ(last().exit_code, 0);
   EXPECT_EQ(probe(p, {"send-to-closed-peer", "signal"}), "sigpipe errno 32") << last().err;
   EXPECT_EQ(last().exit_code, 0) << last().err;
+}
+
+// A ping socket (SOCK_DGRAM, IPPROTO_ICMP) is checked against the ICMP rules, not the UDP
+// ones, though it is a datagram socket too: a UDP rule for every port of 127.0.0.1 does not
+// let it ping there (EACCES); an ICMP rule does (the reply arrives). Ping sockets need a
+// group in net.ipv4.ping_group_range, which is per network namespace: the runs are made
+// from a child in a namespace of its own, with its loopback up. Control: unsandboxed there,
+// the ping is answered.
+TEST_F(RunSupervised, APingSocketMeetsTheIcmpRulesNotTheUdpOnes) {
+  if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a network namespace that allows ping sockets)";
+  const auto udp = allow(quoted("udp://127.0.0.1"), "udp.yaml");
+  const auto icmp = allow(quoted("icmp://127.0.0.1"), "icmp.yaml");
+  int out[2];
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string report = "no namespace";
+    if (unshare(CLONE_NEWNET) == 0) {
+      std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
+      ifreq up{};
+      std::strcpy(up.ifr_name, "lo");
+      const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      up.ifr_flags = IFF_UP;
+      report = ioctl(s, SIOCSIFFLAGS, &up) == 0 ? "" : "loopback down";
+      close(s);
+      const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "ping", "127.0.0.1"});
+      report += "unsandboxed " + unsandboxed.out;
+      report += "udp rule " + probe(udp, {"ping", "127.0.0.1"}) + "\n";
+      report += "icmp rule " + probe(icmp, {"ping", "127.0.0.1"}) + "\n";
+    }
+    [[maybe_unused]] const ssize_t n = write(out[1], report.data(), report.size());
+    _exit(0);
+  }
+  close(out[1]);
+  std::string report;
+  char buf[512];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<std::size_t>(n));
+  close(out[0]);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(report, "unsandboxed ok\nudp rule errno 13\nicmp rule ok\n");
 }
 
 TEST_F(RunSupervised, IoUringAndRawSocketsStayDenied) {
