@@ -729,6 +729,27 @@ TEST_F(RunSupervised, APrivilegedBindNeedsTheCallersCapability) {
   EXPECT_EQ(unsandboxed.out, "errno 13\n") << unsandboxed.err;
 }
 
+// Without Landlock's TCP rules (--abi 3, net-tcp degraded) only the supervisor keeps the bind
+// list: a bind on a listed port is made, one on another port is refused (EACCES), as with
+// Landlock. Control: with every port listed, the same bind is made.
+TEST_F(RunSupervised, AbiThreeStillEnforcesTheBindListThroughTheSupervisor) {
+  int listed, other;
+  {
+    Listener a, b;  // two free ports, released
+    listed = a.port();
+    other = b.port();
+  }
+  const std::string degradable =
+      "protections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable, "
+      "abstract-unix-socket-scope: degradable}\n";
+  const auto p = profile("network: {bind: [" + std::to_string(listed) + "]}\n" + degradable);
+  const auto any = profile("network: {bind: [\"*\"]}\n" + degradable, "any.yaml");
+  EXPECT_EQ(probe(p, {"bind", std::to_string(listed)}, {"--abi", "3"}), "ok") << last().err;
+  EXPECT_NE(last().err.find("net-tcp is degraded"), std::string::npos) << last().err;
+  EXPECT_EQ(probe(p, {"bind", std::to_string(other)}, {"--abi", "3"}), "errno 13") << last().err;
+  EXPECT_EQ(probe(any, {"bind", std::to_string(other)}, {"--abi", "3"}), "ok") << last().err;
+}
+
 // An unspecified destination means "this host": the kernel picks the socket's own address,
 // its device's or loopback, from state another thread can change. The supervisor pins it to
 // its family's loopback and checks that. A deny list naming loopback keeps 0.0.0.0 out, and
