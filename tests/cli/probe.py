@@ -293,11 +293,15 @@ def run(op, args):
         except Alarm:
             return "interrupted" if time.monotonic() - start < 10 else "interrupted late"
     elif op == "race-connect":
-        # One thread flips a sockaddr's port between GOOD and BAD while this one connects
-        # with it N times; the supervisor must only ever reach what it checked.
+        # One thread flips a sockaddr between GOOD and BAD (each PORT on 127.0.0.1, or
+        # HOST:PORT) while this one connects with it N times; the supervisor must only ever
+        # reach what it checked.
         import ctypes, threading
         libc = ctypes.CDLL(None, use_errno=True)
-        good, bad = sockaddr_in("127.0.0.1", int(args[0])), sockaddr_in("127.0.0.1", int(args[1]))
+        def where(arg):
+            host, _, port = arg.rpartition(":")
+            return sockaddr_in(host or "127.0.0.1", int(port))
+        good, bad = where(args[0]), where(args[1])
         addr = ctypes.create_string_buffer(good, 16)
         stop = []
         sys.setswitchinterval(1e-5)  # let the flipper run between connects, not only during them
