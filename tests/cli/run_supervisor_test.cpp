@@ -172,6 +172,18 @@ TEST_F(RunSupervised, CidrRuleCoversItsAddressesOnly) {
   EXPECT_EQ(two.arrived(), 0);
 }
 
+// An IPv4 CIDR never covers an IPv6 address, though ::1 begins with the byte 0.0.0.0/8
+// names. Control: a rule for [::1] lets the same connect through.
+TEST_F(RunSupervised, AnIpv4CidrDoesNotCoverIpv6Addresses) {
+  Peer v6("::1", SOCK_STREAM);
+  const auto v4_cidr = allow(quoted("tcp://0.0.0.0/8:" + v6.port_text()), "v4.yaml");
+  const auto v6_rule = allow(quoted("tcp://[::1]:" + v6.port_text()), "v6.yaml");
+  EXPECT_EQ(probe(v4_cidr, {"connect", "::1", v6.port_text()}), "errno 13") << last().err;
+  EXPECT_EQ(v6.arrived(), 0);
+  EXPECT_EQ(probe(v6_rule, {"connect", "::1", v6.port_text()}), "ok") << last().err;
+  EXPECT_EQ(v6.arrived(), 1);
+}
+
 TEST_F(RunSupervised, Ipv6RuleAndIpv4MappedAddresses) {
   Peer v6("::1", SOCK_STREAM), v4("127.0.0.1", SOCK_STREAM), v4_other("127.0.0.2", SOCK_STREAM);
   const auto p = allow(quoted("tcp://[::1]:" + v6.port_text()) + ", " + quoted("tcp://127.0.0.1:" + v4.port_text()));

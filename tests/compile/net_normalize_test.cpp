@@ -74,6 +74,27 @@ TEST(NetNormalize, AllowsMatchesCidrAndPort) {
   EXPECT_FALSE(net_allows(g, kProtoTcp, 4, v4("10.9.8.7"), 22));
 }
 
+// An IPv4 CIDR covers IPv4 addresses only: an IPv6 address whose leading bytes happen to be
+// inside it (0a00::1 under 10.0.0.0/8, ::1 under 0.0.0.0/8) is another address. Controls:
+// the IPv4 addresses are covered, and an IPv6 rule covers its own.
+TEST(NetNormalize, AnIpv4CidrNeverCoversAnIpv6Address) {
+  PolicyGraph g;
+  g.net_mode = NetMode::Allow;
+  NetRule ten = cidr_rule(kProtoTcp, 4, "10.0.0.0", 8, {}), zero = cidr_rule(kProtoTcp, 4, "0.0.0.0", 8, {});
+  g.net_allow = normalize_net_rules({NetRuleIn{&ten, {}}, NetRuleIn{&zero, {}}});
+  std::array<std::uint8_t, 16> ten6{}, loopback6{};
+  inet_pton(AF_INET6, "a00::1", ten6.data());
+  inet_pton(AF_INET6, "::1", loopback6.data());
+  EXPECT_TRUE(net_allows(g, kProtoTcp, 4, v4("10.0.0.1"), 80));
+  EXPECT_TRUE(net_allows(g, kProtoTcp, 4, v4("0.0.0.1"), 80));
+  EXPECT_FALSE(net_allows(g, kProtoTcp, 6, ten6, 80));
+  EXPECT_FALSE(net_allows(g, kProtoTcp, 6, loopback6, 80));
+  NetRule v6 = cidr_rule(kProtoTcp, 6, "a00::", 16, {});
+  g.net_allow = normalize_net_rules({NetRuleIn{&v6, {}}});
+  EXPECT_TRUE(net_allows(g, kProtoTcp, 6, ten6, 80));
+  EXPECT_FALSE(net_allows(g, kProtoTcp, 4, v4("10.0.0.1"), 80));
+}
+
 TEST(NetNormalize, V4MappedProbeIsCheckedAsV4) {
   PolicyGraph g;
   g.net_mode = NetMode::DenyList;
