@@ -694,6 +694,22 @@ TEST_F(RunSupervised, APingSocketMeetsTheIcmpRulesNotTheUdpOnes) {
   EXPECT_EQ(report, "unsandboxed ok\nudp rule errno 13\nicmp rule ok\n");
 }
 
+// A profile that allows TCP only, by port, is kept by Landlock alone (no supervisor), and
+// Landlock sees TCP only: seccomp refuses the UDP socket itself (EPERM), or a datagram could
+// go anywhere. Controls: TCP connects under the same profile, and a UDP rule lets the same
+// datagram through.
+TEST_F(RunSupervised, ATcpOnlyProfileWithoutASupervisorRefusesUdpSockets) {
+  Peer tcp("127.0.0.1", SOCK_STREAM), udp("127.0.0.1", SOCK_DGRAM);
+  const auto tcp_only = allow(quoted("tcp://*:" + tcp.port_text()), "tcp.yaml");
+  EXPECT_EQ(probe(tcp_only, {"connect", "127.0.0.1", tcp.port_text()}), "ok") << last().err;
+  EXPECT_EQ(tcp.arrived(), 1);
+  EXPECT_EQ(probe(tcp_only, {"udp-send", "127.0.0.1", udp.port_text()}), "errno 1") << last().err;
+  EXPECT_EQ(udp.arrived(), 0);
+  const auto control = allow(quoted("udp://127.0.0.1:" + udp.port_text()), "udp.yaml");
+  EXPECT_EQ(probe(control, {"udp-send", "127.0.0.1", udp.port_text()}), "ok") << last().err;
+  EXPECT_EQ(udp.arrived(), 1);
+}
+
 TEST_F(RunSupervised, IoUringAndRawSocketsStayDenied) {
   const auto p = allow(quoted("udp://127.0.0.1:53") + ", " + quoted("icmp://127.0.0.1"));
   EXPECT_EQ(probe(p, {"io_uring_setup"}), "errno 1") << last().err;
