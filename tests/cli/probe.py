@@ -128,10 +128,13 @@ def run(op, args):
         s.sendto(b"\x08\x00\x00\x00\x00\x00\x00\x01sandlock", (args[0], 0))
         s.recv(64)
         s.close()
-    elif op == "udp-send-any-from":  # a UDP socket bound to BIND_IP sends to 0.0.0.0:PORT (the kernel: BIND_IP)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    elif op == "udp-send-any-from":
+        # A UDP socket bound to BIND_IP sends to 0.0.0.0:PORT, or (BIND_IP IPv4-mapped, on an
+        # IPv6 socket) to [::ffff:0.0.0.0]:PORT; the kernel sends either to BIND_IP.
+        v6 = ":" in args[0]
+        s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((args[0], 0))
-        s.sendto(b"sandlock", ("0.0.0.0", int(args[1])))
+        s.sendto(b"sandlock", ("::ffff:0.0.0.0" if v6 else "0.0.0.0", int(args[1])))
         s.close()
     elif op == "udp-v6-any":  # an IPv6 socket bound to ::ffff:0.0.0.0 connects to [::] (the kernel: 127.0.0.1)
         s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

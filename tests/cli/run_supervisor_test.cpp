@@ -828,19 +828,21 @@ TEST_F(RunSupervised, AnUnspecifiedDestinationIsPinnedToLoopback) {
 // A send names its destination each time: an unspecified one is pinned there too. The kernel
 // sends 0.0.0.0 from a socket bound to 127.0.0.2 to 127.0.0.2 itself, which no rule allows;
 // checked unpinned (0.0.0.0 and both loopbacks, which the rules allow) it went there.
-// Pinned, it goes to 127.0.0.1, as checked. Control: unsandboxed, the same send reaches
-// 127.0.0.2.
+// Pinned, it goes to 127.0.0.1, as checked; so does ::ffff:0.0.0.0 from an IPv6 socket bound
+// to ::ffff:127.0.0.2. Control: unsandboxed, the same sends reach 127.0.0.2.
 TEST_F(RunSupervised, AnUnspecifiedSendDestinationIsPinnedToLoopback) {
   Peer loopback("127.0.0.1", SOCK_DGRAM), bound("127.0.0.2", SOCK_DGRAM, loopback.port());
   const std::string port = loopback.port_text();
   const auto p = allow(quoted("udp://0.0.0.0:" + port) + ", " + quoted("udp://127.0.0.1:" + port) + ", " +
                        quoted("udp://[::1]:" + port));
-  EXPECT_EQ(probe(p, {"udp-send-any-from", "127.0.0.2", port}), "ok") << last().err;
-  EXPECT_EQ(loopback.arrived(), 1);
-  EXPECT_EQ(bound.arrived(), 0);
-  const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-send-any-from", "127.0.0.2", port});
-  EXPECT_EQ(unsandboxed.out, "ok\n") << unsandboxed.err;
-  EXPECT_EQ(bound.arrived(), 1);
+  for (const char* from : {"127.0.0.2", "::ffff:127.0.0.2"}) {
+    EXPECT_EQ(probe(p, {"udp-send-any-from", from, port}), "ok") << from << " " << last().err;
+    EXPECT_EQ(loopback.arrived(), 1) << from;
+    EXPECT_EQ(bound.arrived(), 0) << from;
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "udp-send-any-from", from, port});
+    EXPECT_EQ(unsandboxed.out, "ok\n") << from << " " << unsandboxed.err;
+    EXPECT_EQ(bound.arrived(), 1) << from;
+  }
 }
 
 // sendto with an address of length 0 names an empty address, which a datagram socket
