@@ -24,6 +24,7 @@
 
 #include "engine/apply/socket_kind.h"
 #include "engine/apply/unique_fd.h"
+#include "tests/support/process.h"
 
 namespace sandlock {
 namespace {
@@ -96,29 +97,14 @@ TEST(SocketKind, AgreesWithTheSocketOptionsForEveryKindThisMachineMakes) {
 // Ping sockets need a group in net.ipv4.ping_group_range, which is per network namespace:
 // made in a namespace of their own, in a child that reports back.
 TEST(SocketKind, AgreesForPingSockets) {
+  using testing::in_ping_namespace;
   if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a network namespace that allows ping sockets)";
-  int out[2];
-  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::string report = "no namespace";
-    if (unshare(CLONE_NEWNET) == 0) {
-      std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
-      int made = 0;
-      report = check_kinds({{AF_INET, SOCK_DGRAM, IPPROTO_ICMP}, {AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6}}, made);
-      if (made != 2) report += "made " + std::to_string(made) + " of 2 ping sockets";
-    }
-    [[maybe_unused]] const ssize_t n = write(out[1], report.data(), report.size());
-    _exit(0);
-  }
-  close(out[1]);
-  std::string report;
-  char buf[512];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<std::size_t>(n));
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const std::string report = in_ping_namespace([] {
+    int made = 0;
+    std::string r = check_kinds({{AF_INET, SOCK_DGRAM, IPPROTO_ICMP}, {AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6}}, made);
+    if (made != 2) r += "made " + std::to_string(made) + " of 2 ping sockets";
+    return r;
+  });
   EXPECT_EQ(report, "");
 }
 

@@ -663,34 +663,11 @@ TEST_F(RunSupervised, APingSocketMeetsTheIcmpRulesNotTheUdpOnes) {
   if (geteuid() != 0) GTEST_SKIP() << "SKIP: needs root (a network namespace that allows ping sockets)";
   const auto udp = allow(quoted("udp://127.0.0.1"), "udp.yaml");
   const auto icmp = allow(quoted("icmp://127.0.0.1"), "icmp.yaml");
-  int out[2];
-  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::string report = "no namespace";
-    if (unshare(CLONE_NEWNET) == 0) {
-      std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
-      ifreq up{};
-      std::strcpy(up.ifr_name, "lo");
-      const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-      up.ifr_flags = IFF_UP;
-      report = ioctl(s, SIOCSIFFLAGS, &up) == 0 ? "" : "loopback down";
-      close(s);
-      const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "ping", "127.0.0.1"});
-      report += "unsandboxed " + unsandboxed.out;
-      report += "udp rule " + probe(udp, {"ping", "127.0.0.1"}) + "\n";
-      report += "icmp rule " + probe(icmp, {"ping", "127.0.0.1"}) + "\n";
-    }
-    [[maybe_unused]] const ssize_t n = write(out[1], report.data(), report.size());
-    _exit(0);
-  }
-  close(out[1]);
-  std::string report;
-  char buf[512];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<std::size_t>(n));
-  close(out[0]);
-  waitpid(pid, nullptr, 0);
+  const std::string report = in_ping_namespace([&] {
+    const ProcessResult unsandboxed = run_process({kPython, "-c", probe_code_, "ping", "127.0.0.1"});
+    return "unsandboxed " + unsandboxed.out + "udp rule " + probe(udp, {"ping", "127.0.0.1"}) + "\n" +
+           "icmp rule " + probe(icmp, {"ping", "127.0.0.1"}) + "\n";
+  });
   EXPECT_EQ(report, "unsandboxed ok\nudp rule errno 13\nicmp rule ok\n");
 }
 

@@ -1,12 +1,17 @@
 #include "tests/support/process.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -117,6 +122,34 @@ std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string in_ping_namespace(const std::function<std::string()>& body) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return "no pipe";
+  const pid_t pid = fork();
+  if (pid < 0) return "no fork";
+  if (pid == 0) {
+    std::string report = "no namespace";
+    if (unshare(CLONE_NEWNET) == 0) {
+      std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
+      ifreq up{};
+      std::strcpy(up.ifr_name, "lo");
+      up.ifr_flags = IFF_UP;
+      const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      report = ioctl(s, SIOCSIFFLAGS, &up) == 0 ? body() : "loopback down";
+      close(s);
+    }
+    [[maybe_unused]] const ssize_t n = write(out[1], report.data(), report.size());
+    _exit(0);
+  }
+  close(out[1]);
+  std::string report;
+  char buf[512];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<std::size_t>(n));
+  close(out[0]);
+  waitpid(pid, nullptr, 0);
+  return report;
 }
 
 }  // namespace sandlock::testing

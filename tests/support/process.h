@@ -1,6 +1,7 @@
 // Running the built binary (or any program) from tests, capturing its output.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,10 @@ class TempDir {
 };
 
 std::string read_file(const std::string& path);
+
+// Runs `body` in a forked child, in a network namespace of its own whose loopback is up and
+// whose net.ipv4.ping_group_range lets every group make ping sockets (the range is per
+// namespace); returns what `body` returned, or "no namespace" / "loopback down". Needs root.
+std::string in_ping_namespace(const std::function<std::string()>& body);
 
 }  // namespace sandlock::testing
