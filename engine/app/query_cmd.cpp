@@ -3,6 +3,7 @@
 
 #include "engine/app/commands.h"
 #include "engine/lower/disk_fs_view.h"
+#include "engine/lower/plan.h"
 #include "engine/review/assertion.h"
 
 namespace sandlock {
@@ -27,6 +28,21 @@ CommandResult cmd_query(const QueryCmdOptions& options, SourceReader& reader, in
   result.err = render(compiled.diagnostics, DiagFormat::Text);
   if (!compiled.graph) return result;
   const int abi = options.abi.value_or(std::clamp(host_abi, kMinLandlockAbi, kMaxLandlockAbi));
+  // Lowered as run lowers it at that ABI: a profile run refuses there allows nothing there
+  // (a strict protection the ABI lacks, io_uring beside rules only the supervisor keeps).
+  LowerTarget target;
+  target.abi = abi;
+  const LowerResult lowered = lower(*compiled.graph, target, fs);
+  if (!lowered.plan) {
+    Diagnostics errors;
+    for (const auto& d : lowered.diagnostics)
+      if (d.severity == Severity::Error) errors.push_back(d);
+    result.err += render(errors, DiagFormat::Text);
+    result.out = "denied: " + question->text + " (run refuses this profile at Landlock ABI " + std::to_string(abi) +
+                 ": the errors above)\n";
+    result.exit_code = 1;
+    return result;
+  }
   const StaticContext context = static_context(*compiled.graph, fs, hosts);
   const Verdict v = evaluate_static(*compiled.graph, statuses_at(*compiled.graph, abi), context, *question);
   result.out = std::string(v.unknown ? "unknown" : v.allowed ? "allowed" : "denied") + ": " + question->text + " (" +

@@ -42,6 +42,22 @@ TEST_F(Verdicts, AHostNameAllowedIsResolvedAsRunResolvesIt) {
   EXPECT_EQ(run(bad, {"/bin/true"}).exit_code, 125);
 }
 
+// io_uring re-allowed beside a bind list is refused below ABI 4 (the supervisor keeps the
+// list there, and io_uring's bind passes it by): run --abi 3 exits 125, so query --abi 3 must
+// not answer "allowed". Control: at ABI 4 both allow the connect.
+TEST_F(Verdicts, AProfileRunRefusesAtTheAbiAllowsNothingThere) {
+  Listener l;
+  const std::string port = std::to_string(l.port());
+  const auto p = profile("network: {allow: ['*', 'icmp://*'], bind: [8080]}\nsyscalls: {allow: ['@io-uring']}\n"
+                         "protections: {net-tcp: degradable, fs-ioctl-dev: degradable, signal-scope: degradable,"
+                         " abstract-unix-socket-scope: degradable}\n");
+  EXPECT_EQ(query(p, "connect", "127.0.0.1:" + port, {"--abi", "3"}), "denied");
+  EXPECT_EQ(probe(p, {"connect", "127.0.0.1", port}, {"--abi", "3"}), "");
+  EXPECT_EQ(last().exit_code, 125) << last().err;
+  EXPECT_EQ(query(p, "connect", "127.0.0.1:" + port, {"--abi", "4"}), "allowed");
+  EXPECT_EQ(probe(p, {"connect", "127.0.0.1", port}, {"--abi", "4"}), "ok") << last().err;
+}
+
 // With net-tcp off (disabled, or degradable below ABI 4) run keeps the rules with the
 // supervisor; query said "TCP is not restricted". Controls: the allowed port and bind port.
 TEST_F(Verdicts, NetworkRulesHoldWithNetTcpOff) {
